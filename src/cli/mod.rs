@@ -1,0 +1,172 @@
+//! The command line: `render` converts a signal (or a stage of a scene) to WAV, `analyze`
+//! measures a WAV file; without a subcommand the app opens.
+
+mod analyze;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::dsp::converter::ConverterParams;
+use crate::dsp::filter::{AaFilter, AaFilterKind};
+use crate::dsp::quantizer::{BitDepth, Dither, DitherKind, NoiseShaping, QuantizerSettings, Rounding};
+use crate::dsp::source::{SourceKind, SourceParams};
+
+/// Headroom Lab: an interactive simulator for learning digital audio.
+#[derive(Debug, Parser)]
+#[command(name = "headroom-lab", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; without a subcommand the app opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Convert a signal and write the converter's output as WAV.
+    Render(render::RenderArgs),
+    /// Measure a WAV file: peaks, RMS, crest factor, clipping, DC.
+    Analyze(analyze::AnalyzeArgs),
+}
+
+/// The converter's settings as command-line options.
+#[derive(Debug, Clone, Args)]
+pub struct ConverterArgs {
+    /// Source: sine, square, sawtooth, triangle, white-noise, pink-noise, sweep, two-tone,
+    /// impulse.
+    #[arg(long, default_value = "sine")]
+    pub signal: SourceKind,
+    /// Frequency in Hz (fundamental, first tone, sweep start, click rate).
+    #[arg(long, default_value_t = 1000.0, allow_negative_numbers = true)]
+    pub freq: f64,
+    /// Second frequency in Hz (second tone, sweep end).
+    #[arg(long, default_value_t = 20_000.0, allow_negative_numbers = true)]
+    pub freq2: f64,
+    /// Peak level in dBFS (noise: RMS of a sine of that peak).
+    #[arg(long, default_value_t = -1.0, allow_negative_numbers = true)]
+    pub level_dbfs: f64,
+    /// Starting phase in degrees.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub phase_deg: f64,
+    /// Duration of one sweep in seconds.
+    #[arg(long, default_value_t = 5.0, allow_negative_numbers = true)]
+    pub sweep_secs: f64,
+    /// Analog gain before the converter, in dB.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub gain_db: f64,
+    /// Analog noise floor (RMS in 20 Hz-20 kHz) in dBFS; none by default.
+    #[arg(long, allow_negative_numbers = true)]
+    pub noise_floor_dbfs: Option<f64>,
+    /// Sample rate in Hz, any value from 1000 to 192000.
+    #[arg(long, default_value_t = 48_000.0, allow_negative_numbers = true)]
+    pub sample_rate: f64,
+    /// Anti-alias filter: off, gentle or steep.
+    #[arg(long, default_value = "steep")]
+    pub aa_filter: AaFilterKind,
+    /// Anti-alias filter cutoff in Hz (default 0.9 x Nyquist).
+    #[arg(long, allow_negative_numbers = true)]
+    pub aa_cutoff: Option<f64>,
+    /// Bit depth: 1 to 24, or 32f for 32-bit float.
+    #[arg(long, default_value = "16")]
+    pub bits: BitDepth,
+    /// round or truncate.
+    #[arg(long, default_value = "round")]
+    pub rounding: Rounding,
+    /// Dither: none, rpdf or tpdf.
+    #[arg(long, default_value = "none")]
+    pub dither: DitherKind,
+    /// Dither peak amplitude in LSB (default 0.5 for RPDF, 1 for TPDF).
+    #[arg(long, allow_negative_numbers = true)]
+    pub dither_lsb: Option<f64>,
+    /// Noise shaping: off, first-order, second-order, f-weighted.
+    #[arg(long, default_value = "off")]
+    pub noise_shaping: NoiseShaping,
+    /// Seed of noise and dither.
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+    pub seed: u64,
+}
+
+impl ConverterArgs {
+    /// The converter parameters these options describe.
+    #[must_use]
+    pub fn params(&self) -> ConverterParams {
+        ConverterParams {
+            source: SourceParams {
+                kind: self.signal,
+                freq_hz: self.freq,
+                freq2_hz: self.freq2,
+                level_dbfs: self.level_dbfs,
+                phase_deg: self.phase_deg,
+                sweep_secs: self.sweep_secs,
+            },
+            analog_gain_db: self.gain_db,
+            noise_floor_dbfs: self.noise_floor_dbfs,
+            sample_rate_hz: self.sample_rate,
+            aa_filter: AaFilter { kind: self.aa_filter, cutoff_hz: self.aa_cutoff },
+            quantizer: QuantizerSettings {
+                bit_depth: self.bits,
+                rounding: self.rounding,
+                dither: Dither { kind: self.dither, amplitude_lsb: self.dither_lsb },
+                noise_shaping: self.noise_shaping,
+            },
+            seed: self.seed,
+            ..ConverterParams::default()
+        }
+    }
+}
+
+/// A failure that ends the program with exit code 2 and a one-line message.
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl<T: std::fmt::Display> From<T> for CliError {
+    fn from(e: T) -> Self {
+        Self(e.to_string())
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // One line: clap's first line names the option and the problem.
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments").trim();
+            eprintln!("{first}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Some(Command::Render(args)) => render::run(&args),
+        Some(Command::Analyze(args)) => analyze::run(&args),
+        None => Err(CliError("the app is not built yet; use a subcommand (see --help)".into())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints a JSON value on standard output.
+#[allow(clippy::print_stdout, reason = "the command line's output is its purpose")]
+fn print_json(value: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+}
+
+/// Prints a line of the human-readable report on standard output.
+#[allow(clippy::print_stdout, reason = "the command line's output is its purpose")]
+fn print_line(line: &str) {
+    println!("{line}");
+}

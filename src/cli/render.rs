@@ -1,0 +1,120 @@
+//! `headroom-lab render`: convert a signal and write the output as WAV.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::json;
+
+use super::{CliError, ConverterArgs, print_json, print_line};
+use crate::analysis::aliasing;
+use crate::analysis::levels;
+use crate::analysis::sine_test::sine_test;
+use crate::analysis::spectrum::SpectrumAnalyzer;
+use crate::analysis::theory::{theory_noise_dbfs, theory_snr_db};
+use crate::analysis::window::Window;
+use crate::dsp::converter::Converter;
+use crate::dsp::source::SourceKind;
+use crate::wav;
+
+/// Longest render, in seconds.
+const MAX_SECONDS: f64 = 600.0;
+
+/// Options of `render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The converter's settings.
+    #[command(flatten)]
+    pub converter: ConverterArgs,
+    /// Duration in seconds.
+    #[arg(long, default_value_t = 2.0, allow_negative_numbers = true)]
+    pub seconds: f64,
+    /// Output WAV file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print the measurements as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `render`.
+///
+/// # Errors
+/// Out-of-range options or an unwritable output file.
+pub fn run(args: &RenderArgs) -> Result<(), CliError> {
+    let params = args.converter.params();
+    if !(args.seconds.is_finite() && args.seconds > 0.0 && args.seconds <= MAX_SECONDS) {
+        return Err(CliError(format!("--seconds must be above 0 and at most {MAX_SECONDS} (got {})", args.seconds)));
+    }
+    if args.out.is_none() && !args.json {
+        return Err(CliError("nothing to do: give --out FILE.wav and/or --json".into()));
+    }
+    let mut converter = Converter::new(&params).map_err(CliError)?;
+    let fs = params.sample_rate_hz;
+    let frames = (args.seconds * fs).round().max(1.0) as usize;
+    let block = converter.render(0, frames);
+    if let Some(out) = &args.out {
+        let format = wav::container_for(params.quantizer.bit_depth);
+        wav::write_file(out, fs.round() as u32, format, std::slice::from_ref(&block.output)).map_err(CliError)?;
+    }
+
+    // Measure what was written: levels over the whole output, the sine test over up to
+    // 65 536 samples from its middle.
+    let lv = levels::measure(&block.output);
+    let n = frames.min(65_536).next_power_of_two().min(frames.next_power_of_two());
+    let n = if n > frames { n / 2 } else { n }.max(256);
+    let start = (frames.saturating_sub(n)) / 2;
+    let segment = &block.output[start..(start + n).min(frames)];
+    let spectrum = SpectrumAnalyzer::new().analyze(segment, fs, n, Window::Kaiser);
+    let tonal = params.source.kind == SourceKind::Sine;
+    let sine = if tonal { sine_test(&spectrum, Some(params.source.freq_hz)) } else { None };
+    let depth = params.quantizer.bit_depth;
+    let dither = params.quantizer.dither;
+    let level = sine.map_or(params.source.level_dbfs + params.analog_gain_db, |s| s.fundamental_dbfs);
+    let theory = theory_snr_db(depth, level.min(0.0), &dither);
+    let mut aliases = aliasing::predict(converter.analog(), fs, theory_noise_dbfs(depth, &dither), 32);
+    aliasing::measure(&mut aliases, &spectrum);
+    let alias_hz: Vec<f64> = aliases.iter().map(|a| (a.alias_hz * 10.0).round() / 10.0).collect();
+    let clipped = block.clipped.len();
+
+    if args.json {
+        print_json(&json!({
+            "signal": params.source.kind.name(),
+            "sample_rate": fs,
+            "bits": depth.to_string(),
+            "frames": frames,
+            "snr_db": sine.map(|s| s.snr_db),
+            "sinad_db": sine.map(|s| s.sinad_db),
+            "snr_excl_harmonics_db": sine.map(|s| s.snr_excl_harmonics_db),
+            "thd_db": sine.map(|s| s.thd_db),
+            "thd_n_db": sine.map(|s| s.thd_n_db),
+            "enob_bits": sine.map(|s| s.enob_bits),
+            "fundamental_hz": sine.map(|s| s.fundamental_hz),
+            "fundamental_dbfs": sine.map(|s| s.fundamental_dbfs),
+            "theory_snr_db": theory,
+            "alias_frequencies_hz": alias_hz,
+            "aliases": aliases,
+            "clipped_samples": clipped,
+            "clipped_at": block.clipped.iter().take(1000).collect::<Vec<_>>(),
+            "sample_peak_dbfs": lv.sample_peak_dbfs,
+            "true_peak_dbtp": lv.true_peak_dbtp,
+            "rms_dbfs": lv.rms_dbfs,
+            "crest_factor_db": lv.crest_factor_db,
+            "dc_offset": lv.dc_offset,
+            "headroom_db": lv.headroom_db,
+        }));
+    } else {
+        let out = args.out.as_ref().map_or_else(String::new, |p| p.display().to_string());
+        print_line(&format!("wrote {frames} samples at {fs} Hz, {depth} bits, to {out}"));
+        if let Some(s) = sine {
+            print_line(&format!("SNR {:.2} dB (theory {theory:.2} dB), ENOB {:.2} bits", s.snr_db, s.enob_bits));
+        }
+        print_line(&format!(
+            "sample peak {:.2} dBFS, true peak {:.2} dBTP, clipped samples {clipped}",
+            lv.sample_peak_dbfs, lv.true_peak_dbtp
+        ));
+        for a in &aliases {
+            print_line(&format!("alias: {:.1} Hz -> {:.1} Hz ({:.1} dBFS)", a.original_hz, a.alias_hz, a.level_dbfs));
+        }
+    }
+    Ok(())
+}

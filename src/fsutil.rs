@@ -1,0 +1,70 @@
+//! Writing files atomically: into a temporary file beside the target, flushed to disk, then
+//! renamed over it, so a reader never sees half a file and a crash loses nothing old.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A temporary path in the same folder as `path` (so the rename stays on one file system).
+fn temp_path_for(path: &Path) -> PathBuf {
+    let name = path.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
+}
+
+/// Writes `path` atomically: `write` fills a buffered temporary file, which is synced and
+/// renamed over `path`. On any error the temporary file is removed and `path` is untouched.
+///
+/// # Errors
+/// Any I/O error from creating, writing, syncing or renaming.
+pub fn write_atomic<F>(path: &Path, write: F) -> io::Result<()>
+where
+    F: FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+{
+    let tmp = temp_path_for(path);
+    let result = (|| {
+        let mut w = BufWriter::new(File::create(&tmp)?);
+        write(&mut w)?;
+        w.flush()?;
+        let file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Writes `bytes` to `path` atomically.
+///
+/// # Errors
+/// Any I/O error.
+pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic(path, |w| w.write_all(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_file_and_leaves_no_temporary() {
+        let dir = std::env::temp_dir().join(format!("hl-atomic-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("a.txt");
+        write_bytes_atomic(&path, b"one").expect("write");
+        write_bytes_atomic(&path, b"two").expect("write");
+        assert_eq!(fs::read(&path).expect("read"), b"two");
+        let failed = write_atomic(&path, |_| Err(io::Error::other("boom")));
+        assert!(failed.is_err());
+        assert_eq!(fs::read(&path).expect("read"), b"two");
+        let leftovers = fs::read_dir(&dir).expect("list").count();
+        assert_eq!(leftovers, 1);
+        fs::remove_dir_all(&dir).ok();
+    }
+}

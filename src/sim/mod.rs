@@ -1,0 +1,6 @@
+//! What a screen shows, computed from the model in one call: the pure "view model" that the
+//! app, the command line and the benchmarks share, so every number has one source.
+
+pub mod converter_view;
+
+pub use converter_view::{ConverterLab, ConverterSnapshot, ViewSettings};
