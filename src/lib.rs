@@ -4,9 +4,12 @@
 //! user interface, and the front ends built on it (the command line in [`cli`]).
 
 pub mod analysis;
+pub mod audiofile;
+pub mod chain;
 pub mod cli;
 pub mod dsp;
 pub mod fsutil;
 pub mod sim;
+pub mod textloc;
 pub mod units;
 pub mod wav;

@@ -244,3 +244,110 @@ fn analyze_reads_every_supported_format() {
     let a = json(&run(&["analyze", p(&f64_path), "--json"]));
     assert_eq!(a["frames"], 100);
 }
+
+fn scene_path(name: &str) -> String {
+    format!("{}/assets/scenes/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn render_a_scene_stage_with_every_meter() {
+    let dir = temp_dir("scene");
+    let out = dir.join("export.wav");
+    let j = json(&run(&[
+        "render",
+        "--scene",
+        &scene_path("clean-mix.toml"),
+        "--stage",
+        "export",
+        "--out",
+        p(&out),
+        "--json",
+    ]));
+    for key in [
+        "sample_peak_dbfs",
+        "peak_hold_dbfs",
+        "true_peak_dbtp",
+        "rms_dbfs",
+        "vu",
+        "lufs_momentary_max",
+        "lufs_short_term_max",
+        "lufs_integrated",
+        "loudness_range_lu",
+        "crest_factor_db",
+        "plr_db",
+        "headroom_db",
+        "headroom_to_ceiling_db",
+        "clipped_samples",
+        "noise_floor_dbfs",
+    ] {
+        assert!(j.get(key).is_some_and(|v| !v.is_null()), "missing {key}: {j}");
+    }
+    assert_eq!(j["sample_rate"], 44_100.0);
+    // What the chain measured is what `analyze` measures in the file it wrote.
+    let a = json(&run(&["analyze", p(&out), "--json"]));
+    for key in ["lufs_integrated", "true_peak_dbtp", "sample_peak_dbfs", "loudness_range_lu"] {
+        let (x, y) = (j[key].as_f64().expect("number"), a[key].as_f64().expect("number"));
+        assert!((x - y).abs() < 0.05, "{key}: render {x}, analyze {y}");
+    }
+    for key in ["lufs_momentary_max", "lufs_short_term_max", "true_peak_headroom_db"] {
+        assert!(a.get(key).is_some_and(|v| !v.is_null()), "analyze misses {key}");
+    }
+    // A track's ADC tap, mono.
+    let t = json(&run(&[
+        "render",
+        "--scene",
+        &scene_path("too-hot-tracking.toml"),
+        "--stage",
+        "track:Drums:adc",
+        "--seconds",
+        "4",
+        "--json",
+    ]));
+    assert_eq!(t["channels"], 1);
+    assert!(t["clipped_samples"].as_u64().expect("number") > 0);
+}
+
+#[test]
+fn scene_check_and_bad_stages() {
+    let ok = run(&["scene", "check", &scene_path("clean-mix.toml")]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let dir = temp_dir("badscene");
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "name = \"x\"\n\n[[tracks]]\nname = \"A\"\nsource = { kind = \"drums\" }\nfader_db = 90\n")
+        .expect("write");
+    let r = run(&["scene", "check", p(&bad)]);
+    assert_refused(&r, "bad.toml:6: field `tracks[0].fader_db`");
+    assert_refused(
+        &run(&["render", "--scene", &scene_path("clean-mix.toml"), "--stage", "track:Tuba", "--json"]),
+        "unknown stage",
+    );
+    assert_refused(&run(&["scene", "check", p(&dir.join("missing.toml"))]), "cannot read");
+}
+
+#[test]
+fn a_wav_file_plays_as_a_track() {
+    let dir = temp_dir("filetrack");
+    let take = dir.join("take.wav");
+    assert!(
+        run(&[
+            "render",
+            "--signal",
+            "sawtooth",
+            "--freq",
+            "110",
+            "--sample-rate",
+            "44100",
+            "--seconds",
+            "3",
+            "--out",
+            p(&take)
+        ])
+        .status
+        .success()
+    );
+    let scene = dir.join("s.toml");
+    std::fs::write(&scene, "name = \"take\"\n[[tracks]]\nname = \"Take\"\nsource = { kind = \"file\", path = \"take.wav\", level_dbfs = -30 }\npreamp_db = 20\n").expect("write");
+    let j = json(&run(&["render", "--scene", p(&scene), "--stage", "track:Take:adc", "--seconds", "2", "--json"]));
+    let peak = j["sample_peak_dbfs"].as_f64().expect("number");
+    assert!((peak + 10.0).abs() < 0.5, "the file plays at its source level plus the preamp: {peak}");
+}

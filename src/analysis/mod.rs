@@ -3,6 +3,8 @@
 
 pub mod aliasing;
 pub mod levels;
+pub mod loudness;
+pub mod meters;
 pub mod sine_test;
 pub mod spectrum;
 pub mod theory;

@@ -22,11 +22,14 @@ pub const CHUNK: usize = 1024;
 /// A streaming true-peak meter for one channel.
 #[derive(Clone, Debug)]
 pub struct TruePeakMeter {
-    /// Interpolation taps for phases 1..OVERSAMPLING (phase 0 is the sample itself).
-    phases: [[f64; TAPS]; OVERSAMPLING - 1],
+    /// Interpolation taps for phases 1..OVERSAMPLING (phase 0 is the sample itself). The
+    /// interpolation runs in single precision (1e-6 dB, far below what a meter shows) so that
+    /// it vectorises twice as wide.
+    phases: [[f32; TAPS]; OVERSAMPLING - 1],
     /// The last `TAPS - 1` input samples followed by the chunk being processed.
     work: Vec<f64>,
-    acc: Vec<f64>,
+    work32: Vec<f32>,
+    acc: Vec<f32>,
     peak: f64,
     /// Position of the peak in input samples (fractional), counted from the first sample.
     peak_pos: f64,
@@ -46,22 +49,30 @@ impl TruePeakMeter {
         let mut phases = [[0.0; TAPS]; OVERSAMPLING - 1];
         for (p, row) in phases.iter_mut().enumerate() {
             let frac = (p + 1) as f64 / OVERSAMPLING as f64;
-            let mut sum = 0.0;
-            for (j, tap) in row.iter_mut().enumerate() {
+            let mut taps = [0.0f64; TAPS];
+            for (j, tap) in taps.iter_mut().enumerate() {
                 // Tap j weights input sample (centre - HALF_TAPS + 1 + j) for the point at
                 // centre + frac.
                 let x = j as f64 - (HALF_TAPS as f64 - 1.0) - frac;
                 *tap = sinc(x) * kaiser_at(x / (HALF_TAPS as f64 + 1.0), 7.0);
-                sum += *tap;
             }
             // Unity gain at DC.
-            for tap in row.iter_mut() {
-                *tap /= sum;
+            let sum: f64 = taps.iter().sum();
+            for (r, t) in row.iter_mut().zip(taps) {
+                *r = (t / sum) as f32;
             }
         }
         let mut work = Vec::with_capacity(TAPS - 1 + CHUNK);
         work.resize(TAPS - 1, 0.0);
-        Self { phases, work, acc: Vec::with_capacity(CHUNK), peak: 0.0, peak_pos: 0.0, processed: 0 }
+        Self {
+            phases,
+            work,
+            work32: Vec::with_capacity(TAPS - 1 + CHUNK),
+            acc: Vec::with_capacity(CHUNK),
+            peak: 0.0,
+            peak_pos: 0.0,
+            processed: 0,
+        }
     }
 
     /// Forgets everything.
@@ -114,19 +125,21 @@ impl TruePeakMeter {
                 env[i] = c;
             }
         }
+        self.work32.clear();
+        self.work32.extend(self.work.iter().map(|&x| x as f32));
         self.acc.clear();
         self.acc.resize(n, 0.0);
         for (p, row) in self.phases.iter().enumerate() {
             self.acc.fill(0.0);
             // Outer loop over taps, inner over samples: vectorises without reordering sums.
             for (j, &h) in row.iter().enumerate() {
-                let xs = &self.work[j..j + n];
+                let xs = &self.work32[j..j + n];
                 for (a, &x) in self.acc.iter_mut().zip(xs) {
                     *a += h * x;
                 }
             }
             for (i, a) in self.acc.iter().enumerate() {
-                let v = a.abs();
+                let v = f64::from(a.abs());
                 if v > self.peak {
                     self.peak = v;
                     self.peak_pos = first_centre + i as f64 + (p + 1) as f64 / OVERSAMPLING as f64;
@@ -134,7 +147,7 @@ impl TruePeakMeter {
             }
             if let Some(env) = envelope.as_deref_mut() {
                 for (e, a) in env.iter_mut().zip(&self.acc) {
-                    *e = e.max(a.abs());
+                    *e = e.max(f64::from(a.abs()));
                 }
             }
         }

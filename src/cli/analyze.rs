@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::{CliError, print_json, print_line};
 use crate::analysis::levels;
+use crate::analysis::loudness::LoudnessMeter;
 use crate::units::{amp_to_db, power_to_db};
 use crate::wav::{self, SampleFormat};
 
@@ -34,6 +35,11 @@ pub fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
     let sum: f64 = audio.channels.iter().flatten().sum();
     let rms_dbfs = power_to_db(sum2 / total as f64);
     let peak_dbfs = amp_to_db(peak);
+    let mut loud = LoudnessMeter::new(audio.channels.len(), f64::from(audio.sample_rate));
+    let planar: Vec<&[f64]> = audio.channels.iter().map(Vec::as_slice).collect();
+    loud.process(&planar);
+    let finite = |v: f64| if v.is_finite() { Some(v) } else { None };
+    let integrated = finite(loud.integrated());
     let format = match audio.format {
         SampleFormat::Int(b) => format!("{b}-bit integer"),
         SampleFormat::Float(b) => format!("{b}-bit float"),
@@ -53,6 +59,11 @@ pub fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
         "headroom_db": -peak_dbfs,
         "true_peak_headroom_db": -true_peak,
         "dc_offset": sum / total as f64,
+        "lufs_integrated": integrated,
+        "lufs_momentary_max": finite(loud.momentary_max()),
+        "lufs_short_term_max": finite(loud.short_term_max()),
+        "loudness_range_lu": loud.loudness_range(),
+        "plr_db": integrated.map(|i| true_peak - i),
     });
     if args.json {
         print_json(&report);
@@ -70,6 +81,14 @@ pub fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
         print_line(&format!("RMS           {rms_dbfs:8.2} dBFS   (crest factor {:.2} dB)", peak_dbfs - rms_dbfs));
         print_line(&format!("clipped       {:8} samples", audio.clipped_samples));
         print_line(&format!("DC offset     {:8.6}", sum / total as f64));
+        let show = |v: Option<f64>| v.map_or_else(|| "  -inf".to_string(), |x| format!("{x:8.2}"));
+        print_line(&format!(
+            "loudness      {} LUFS integrated, {} LUFS max momentary, {} LUFS max short-term",
+            show(integrated),
+            show(finite(loud.momentary_max())),
+            show(finite(loud.short_term_max()))
+        ));
+        print_line(&format!("range         {:8.2} LU", loud.loudness_range()));
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 mod analyze;
 mod render;
+mod scene;
 
 use std::process::ExitCode;
 
@@ -27,8 +28,11 @@ pub struct Cli {
 pub enum Command {
     /// Convert a signal and write the converter's output as WAV.
     Render(render::RenderArgs),
-    /// Measure a WAV file: peaks, RMS, crest factor, clipping, DC.
+    /// Measure a WAV file: peaks, RMS, crest factor, clipping, DC, loudness.
     Analyze(analyze::AnalyzeArgs),
+    /// Work with scene files.
+    #[command(subcommand)]
+    Scene(scene::SceneCommand),
 }
 
 /// The converter's settings as command-line options.
@@ -148,6 +152,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Render(args)) => render::run(&args),
         Some(Command::Analyze(args)) => analyze::run(&args),
+        Some(Command::Scene(cmd)) => scene::run(&cmd),
         None => Err(CliError("the app is not built yet; use a subcommand (see --help)".into())),
     };
     match result {

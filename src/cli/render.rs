@@ -17,7 +17,7 @@ use crate::dsp::source::SourceKind;
 use crate::wav;
 
 /// Longest render, in seconds.
-const MAX_SECONDS: f64 = 600.0;
+pub(super) const MAX_SECONDS: f64 = 600.0;
 
 /// Options of `render`.
 #[derive(Debug, Args)]
@@ -25,9 +25,16 @@ pub struct RenderArgs {
     /// The converter's settings.
     #[command(flatten)]
     pub converter: ConverterArgs,
-    /// Duration in seconds.
-    #[arg(long, default_value_t = 2.0, allow_negative_numbers = true)]
-    pub seconds: f64,
+    /// Duration in seconds (default: 2 s for a signal, the scene's length for a scene).
+    #[arg(long, allow_negative_numbers = true)]
+    pub seconds: Option<f64>,
+    /// Render a stage of this scene file instead of a converter signal.
+    #[arg(long)]
+    pub scene: Option<PathBuf>,
+    /// The stage of the scene: track:NAME (or track:NAME:adc, :insert, :source), bus,
+    /// master or export.
+    #[arg(long, default_value = "master")]
+    pub stage: String,
     /// Output WAV file.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -41,16 +48,22 @@ pub struct RenderArgs {
 /// # Errors
 /// Out-of-range options or an unwritable output file.
 pub fn run(args: &RenderArgs) -> Result<(), CliError> {
-    let params = args.converter.params();
-    if !(args.seconds.is_finite() && args.seconds > 0.0 && args.seconds <= MAX_SECONDS) {
-        return Err(CliError(format!("--seconds must be above 0 and at most {MAX_SECONDS} (got {})", args.seconds)));
+    if let Some(s) = args.seconds
+        && !(s.is_finite() && s > 0.0 && s <= MAX_SECONDS)
+    {
+        return Err(CliError(format!("--seconds must be above 0 and at most {MAX_SECONDS} (got {s})")));
     }
     if args.out.is_none() && !args.json {
         return Err(CliError("nothing to do: give --out FILE.wav and/or --json".into()));
     }
+    if let Some(scene) = &args.scene {
+        return super::scene::render_stage(scene, &args.stage, args.seconds, args.out.as_deref(), args.json);
+    }
+    let params = args.converter.params();
+    let seconds = args.seconds.unwrap_or(2.0);
     let mut converter = Converter::new(&params).map_err(CliError)?;
     let fs = params.sample_rate_hz;
-    let frames = (args.seconds * fs).round().max(1.0) as usize;
+    let frames = (seconds * fs).round().max(1.0) as usize;
     let block = converter.render(0, frames);
     if let Some(out) = &args.out {
         let format = wav::container_for(params.quantizer.bit_depth);

@@ -2,11 +2,13 @@
 //! sampler, quantizer (with dither and noise shaping) and reconstruction.
 
 pub mod analog;
+pub mod codec;
 pub mod converter;
 pub mod filter;
 pub mod noise;
 pub mod quantizer;
 pub mod reconstruct;
+pub mod resample;
 pub mod source;
 
 pub use converter::{ConvertedBlock, Converter, ConverterParams};

@@ -2,7 +2,8 @@
 //! reproducible), and noise shaped like a filtered analog noise as it reaches the sampler.
 
 use fundsp::prelude64::{AudioNode, Pinkpass};
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
+use rand_distr::StandardNormal;
 use rand_pcg::Pcg64Mcg;
 use realfft::RealFftPlanner;
 
@@ -10,14 +11,13 @@ use realfft::RealFftPlanner;
 #[derive(Clone, Debug)]
 pub struct Random {
     rng: Pcg64Mcg,
-    spare: Option<f64>,
 }
 
 impl Random {
     /// A generator that always yields the same sequence for the same seed.
     #[must_use]
     pub fn new(seed: u64) -> Self {
-        Self { rng: Pcg64Mcg::seed_from_u64(seed), spare: None }
+        Self { rng: Pcg64Mcg::seed_from_u64(seed) }
     }
 
     /// Uniform in [0, 1).
@@ -32,22 +32,10 @@ impl Random {
         self.uniform() - 0.5
     }
 
-    /// Standard normal (mean 0, variance 1), by Marsaglia's polar method.
+    /// Standard normal (mean 0, variance 1), by the ziggurat method.
     #[inline]
     pub fn gaussian(&mut self) -> f64 {
-        if let Some(z) = self.spare.take() {
-            return z;
-        }
-        loop {
-            let u = 2.0 * self.uniform() - 1.0;
-            let v = 2.0 * self.uniform() - 1.0;
-            let s = u * u + v * v;
-            if s > 0.0 && s < 1.0 {
-                let f = (-2.0 * s.ln() / s).sqrt();
-                self.spare = Some(v * f);
-                return u * f;
-            }
-        }
+        self.rng.sample(StandardNormal)
     }
 }
 

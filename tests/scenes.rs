@@ -1,0 +1,131 @@
+//! Scene files: every example in assets/scenes loads and runs; broken ones are refused with the
+//! file, the line and the field.
+
+use headroom_lab::chain::engine::{Chain, StageId};
+use headroom_lab::chain::scene::Scene;
+
+fn scene_files() -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("assets/scenes exists")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_example_scene_loads_and_renders() {
+    let files = scene_files();
+    assert!(files.len() >= 5, "the example scenes are missing: {files:?}");
+    for f in files {
+        let scene = Scene::load(&f).unwrap_or_else(|e| panic!("{e}"));
+        if scene.tracks.is_empty() {
+            continue;
+        }
+        let mut chain = Chain::new(&scene).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let out = chain.render(StageId::Export, 4800);
+        assert!(out.iter().flatten().all(|x| x.is_finite()), "{}", f.display());
+    }
+}
+
+#[test]
+fn the_example_scenes_show_what_they_say() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes");
+    let run = |name: &str| {
+        let scene = Scene::load(&dir.join(name)).expect("loads");
+        let mut chain = Chain::new(&scene).expect("builds");
+        chain.render(StageId::Export, 16 * 48_000);
+        chain.readout()
+    };
+    let clean = run("clean-mix.toml");
+    for t in &clean.tracks {
+        assert!(
+            (-12.0..=-6.0).contains(&t.adc.sample_peak_dbfs),
+            "{}: tracking peak {:.1}",
+            t.name,
+            t.adc.sample_peak_dbfs
+        );
+        assert_eq!(t.adc.clipped_samples, 0);
+    }
+    assert!((-6.0..=-3.0).contains(&clean.bus.sample_peak_dbfs), "mix peak {:.1}", clean.bus.sample_peak_dbfs);
+    assert!(clean.master.true_peak_dbtp.expect("tp") <= -1.0);
+    assert!((clean.master.lufs_integrated.expect("lufs") + 14.0).abs() <= 1.0);
+
+    let hot = run("too-hot-tracking.toml");
+    assert!(hot.tracks[0].adc.clipped_samples > 0 && hot.tracks[1].adc.clipped_samples > 0);
+
+    let over = run("float-bus-over.toml");
+    assert!(over.bus.sample_peak_dbfs > 0.0 && over.export.clipped_samples > 0);
+
+    let codec = run("loud-master-codec.toml");
+    assert!(codec.master.true_peak_dbtp.expect("tp") <= -0.1 && codec.export.true_peak_dbtp.expect("tp") > 0.0);
+}
+
+#[test]
+fn broken_scenes_name_file_line_and_field() {
+    let good_track = "[[tracks]]\nname = \"Kick\"\nsource = { kind = \"drums\" }\n";
+    let cases: &[(&str, usize, &str, &str)] = &[
+        ("name = \"x\"\nsample_rate_hz = 500\n", 2, "sample_rate_hz", "between"),
+        ("name = \"x\"\nsample_rate_hz = \"fast\"\n", 2, "sample_rate_hz", "invalid type"),
+        ("name = \"x\"\nsampel_rate_hz = 48000\n", 2, "sampel_rate_hz", "unknown field"),
+        ("sample_rate_hz = 48000\n", 1, "", "name"),
+        (
+            "name = \"x\"\n[[tracks]]\nname = \"A\"\nsource = { kind = \"kazoo\" }\n",
+            4,
+            "tracks[0].source",
+            "unknown variant",
+        ),
+        (
+            "name = \"x\"\n[[tracks]]\nname = \"A\"\nsource = { kind = \"drums\" }\npreamp_db = 99\n",
+            5,
+            "tracks[0].preamp_db",
+            "between",
+        ),
+        (
+            "name = \"x\"\n[[tracks]]\nname = \"A\"\nsource = { kind = \"drums\" }\nbits = 30\n",
+            5,
+            "tracks[0].bits",
+            "bit depth",
+        ),
+        ("name = \"x\"\n[[tracks]]\nname = \"A\"\nsource = { kind = \"file\" }\n", 4, "tracks[0].source.path", "path"),
+        ("name = \"x\"\n[master]\nlimiter = { ceiling_dbtp = 3 }\n", 3, "master.limiter.ceiling_dbtp", "between"),
+        ("name = \"x\"\n[export]\nbits = 12\n", 3, "export.bits", "16, 24 or 32f"),
+        ("name = \"x\"\n[bus]\nformat = \"fixed16\"\n", 3, "bus.format", "unknown variant"),
+        ("name = \"x\"\n[targets]\nmix_peak_dbfs = [-3, -6]\n", 2, "targets", "low < high"),
+        ("name = \"x\"\n[[tracks]\n", 2, "", "expected"),
+    ];
+    for (i, (text, line, field, needle)) in cases.iter().enumerate() {
+        let text = if i == 12 { format!("{text}{good_track}") } else { (*text).to_string() };
+        let e = Scene::from_toml("broken.toml", &text).expect_err("must be refused");
+        assert_eq!(e.file, "broken.toml");
+        assert_eq!(e.line, Some(*line), "case {i}: {e}");
+        if !field.is_empty() {
+            assert_eq!(e.field.as_deref(), Some(*field), "case {i}: {e}");
+        }
+        assert!(e.to_string().to_lowercase().contains(&needle.to_lowercase()), "case {i}: {e}");
+    }
+}
+
+#[test]
+fn an_unreadable_track_file_is_refused_with_the_reason() {
+    let dir = std::env::temp_dir().join(format!("hl-scene-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("noise.wav"), b"RIFF....WAVEjunk").expect("write");
+    let text = "name = \"x\"\n[[tracks]]\nname = \"Take\"\nsource = { kind = \"file\", path = \"noise.wav\" }\n";
+    std::fs::write(dir.join("s.toml"), text).expect("write");
+    let scene = Scene::load(&dir.join("s.toml")).expect("the scene itself is fine");
+    let err = Chain::new(&scene).expect_err("the file is not audio");
+    assert!(err.contains("Take") && err.contains("noise.wav"), "{err}");
+}
+
+#[test]
+fn the_documented_example_parses() {
+    let doc = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/README.md"))
+        .expect("README");
+    let block = doc.split("```toml").nth(1).and_then(|b| b.split("```").next()).expect("a toml block");
+    let scene = Scene::from_toml("README.md", block).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(scene.tracks.len(), 3);
+    assert!(scene.converter.is_some());
+}
