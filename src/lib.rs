@@ -4,6 +4,7 @@
 //! user interface, and the front ends built on it (the command line in [`cli`]).
 
 pub mod analysis;
+pub mod app;
 pub mod audiofile;
 pub mod chain;
 pub mod cli;
@@ -11,5 +12,6 @@ pub mod dsp;
 pub mod fsutil;
 pub mod sim;
 pub mod textloc;
+pub mod ui;
 pub mod units;
 pub mod wav;

@@ -5,6 +5,7 @@ mod analyze;
 mod render;
 mod scene;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -21,6 +22,53 @@ pub struct Cli {
     /// What to do; without a subcommand the app opens.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Options of the app (when no subcommand is given).
+    #[command(flatten)]
+    pub app: AppArgs,
+}
+
+/// Options of the app window.
+#[derive(Debug, Clone, Args)]
+pub struct AppArgs {
+    /// Open with a converter preset: default, aliasing, square-aliasing, 4-bit, dither-tiny,
+    /// clipping, inter-sample-peak, staircase.
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Render some frames, save a PNG of the window here and exit.
+    #[arg(long, value_name = "FILE.png")]
+    pub screenshot: Option<PathBuf>,
+    /// Frames to render before the screenshot.
+    #[arg(long, default_value_t = 10)]
+    pub frames: u32,
+    /// Window size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+    pub size: (u32, u32),
+    /// Run N frames, print the median and 95th percentile frame time and the app's own CPU
+    /// time per frame, and exit.
+    #[arg(long, value_name = "N")]
+    pub bench_frames: Option<u32>,
+    /// With --bench-frames: measure an empty window (the baseline) instead of the app.
+    #[arg(long)]
+    pub bench_empty: bool,
+    /// UI scale, 1 to 3.
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f32,
+    /// Start in the projector theme.
+    #[arg(long)]
+    pub projector: bool,
+    /// Start with the transport running.
+    #[arg(long)]
+    pub play: bool,
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(|| format!("size must be WIDTHxHEIGHT (got '{s}')"))?;
+    let parse = |v: &str| v.trim().parse::<u32>().map_err(|_| format!("size must be WIDTHxHEIGHT (got '{s}')"));
+    let (w, h) = (parse(w)?, parse(h)?);
+    if !(320..=7680).contains(&w) || !(240..=4320).contains(&h) {
+        return Err(format!("size must be between 320x240 and 7680x4320 (got {w}x{h})"));
+    }
+    Ok((w, h))
 }
 
 /// The subcommands.
@@ -43,7 +91,7 @@ pub struct ConverterArgs {
     #[arg(long, default_value = "sine")]
     pub signal: SourceKind,
     /// Frequency in Hz (fundamental, first tone, sweep start, click rate).
-    #[arg(long, default_value_t = 1000.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 997.0, allow_negative_numbers = true)]
     pub freq: f64,
     /// Second frequency in Hz (second tone, sweep end).
     #[arg(long, default_value_t = 20_000.0, allow_negative_numbers = true)]
@@ -153,7 +201,7 @@ pub fn main() -> ExitCode {
         Some(Command::Render(args)) => render::run(&args),
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Scene(cmd)) => scene::run(&cmd),
-        None => Err(CliError("the app is not built yet; use a subcommand (see --help)".into())),
+        None => return run_app(&cli.app),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -162,6 +210,31 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn run_app(args: &AppArgs) -> ExitCode {
+    if let Some(p) = &args.preset
+        && crate::sim::presets::find(p).is_none()
+    {
+        let keys: Vec<&str> = crate::sim::presets::all().iter().map(|p| p.key).collect();
+        eprintln!("error: unknown preset '{p}' (presets: {})", keys.join(", "));
+        return ExitCode::from(2);
+    }
+    if !(1.0..=3.0).contains(&args.scale) {
+        eprintln!("error: --scale must be between 1 and 3 (got {})", args.scale);
+        return ExitCode::from(2);
+    }
+    crate::app::run(crate::app::AppOptions {
+        preset: args.preset.clone(),
+        screenshot: args.screenshot.clone(),
+        frames: args.frames,
+        size: args.size,
+        bench_frames: args.bench_frames,
+        bench_empty: args.bench_empty,
+        scale: args.scale,
+        theme: if args.projector { crate::ui::theme::ThemeKind::Projector } else { crate::ui::theme::ThemeKind::Dark },
+        play: args.play,
+    })
 }
 
 /// Prints a JSON value on standard output.

@@ -159,7 +159,7 @@ impl Default for SourceParams {
     fn default() -> Self {
         Self {
             kind: SourceKind::Sine,
-            freq_hz: 1000.0,
+            freq_hz: 997.0,
             freq2_hz: 20_000.0,
             level_dbfs: -1.0,
             phase_deg: 0.0,

@@ -210,12 +210,9 @@ impl ConverterLab {
         snap.theory_noise_per_bin_dbfs = theory_noise_dbfs(depth, &dither) - power_to_db(fft_size as f64 / 2.0)
             + power_to_db(snap.spectrum.enbw_bins);
 
-        // Levels, with the true-peak meter primed on the margin.
-        let mut meter = TruePeakMeter::new();
-        meter.process(&block.output[..lead]);
-        meter.reset_peak();
-        meter.process(analysed);
-        snap.levels = levels::measure_with_true_peak(analysed, meter.peak());
+        // Levels, with the true-peak meter primed on the margin so that exactly the analysed
+        // samples' inter-sample points are measured.
+        snap.levels = levels::measure_with_true_peak(analysed, true_peak_of(&block.output, lead, fft_size));
         snap.clipped_samples = block.clipped.iter().filter(|&&i| i >= lead && i < lead + fft_size).count();
 
         // Aliases above the quantizer's noise, and what the spectrum shows there.
@@ -307,22 +304,38 @@ impl ConverterLab {
             }
         }
         // True peak of the view, if it stands above the highest sample.
-        let mut meter = TruePeakMeter::new();
-        let primed = first.min(MARGIN);
-        meter.process(&block.output[first - primed..first]);
-        meter.reset_peak();
-        let view = &block.output[first..first + len];
-        meter.process(view);
-        let sample_peak = levels::sample_peak(view);
+        let (meter, primed_from) = true_peak_meter_of(&block.output, first, len);
+        let sample_peak = levels::sample_peak(&block.output[first..first + len]);
         tv.true_peak = None;
-        if meter.peak() > sample_peak * 1.000_1 {
-            let pos = (first - primed) as f64 + meter.peak_position();
+        // Marked when it stands out: at least 0.1 dB above the highest sample.
+        if meter.peak() > sample_peak * 1.011_6 {
+            let pos = primed_from as f64 + meter.peak_position();
             let t = (block.start as f64 + pos) / fs;
             let v = self.interpolator.at(&block.output, pos);
             tv.true_peak = Some([t, if v < 0.0 { -meter.peak() } else { meter.peak() }]);
         }
         tv.levels = quantization_levels(params.quantizer.bit_depth, MAX_LEVELS_SHOWN);
     }
+}
+
+/// A true-peak meter that has measured exactly the inter-sample points of
+/// `samples[first..first + len]`, primed on what comes before and fed what comes after (the
+/// interpolator looks both ways). Returns it with the index its positions count from.
+fn true_peak_meter_of(samples: &[f64], first: usize, len: usize) -> (TruePeakMeter, usize) {
+    let lag = crate::analysis::true_peak::LATENCY;
+    let start = first.saturating_sub(MARGIN);
+    let split = (first + lag).min(samples.len());
+    let end = (first + len + lag).min(samples.len());
+    let mut meter = TruePeakMeter::new();
+    meter.process(&samples[start..split]);
+    meter.reset_peak();
+    meter.process(&samples[split..end]);
+    (meter, start)
+}
+
+/// The true peak (linear) of `samples[first..first + len]`, see [`true_peak_meter_of`].
+fn true_peak_of(samples: &[f64], first: usize, len: usize) -> f64 {
+    true_peak_meter_of(samples, first, len).0.peak()
 }
 
 /// The quantization levels of `depth` when there are at most `max` of them.

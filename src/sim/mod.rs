@@ -2,5 +2,6 @@
 //! app, the command line and the benchmarks share, so every number has one source.
 
 pub mod converter_view;
+pub mod presets;
 
 pub use converter_view::{ConverterLab, ConverterSnapshot, ViewSettings};

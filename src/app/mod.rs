@@ -1,0 +1,116 @@
+//! The Bevy app: a set of plugins (simulation, user interface, capture for screenshots and
+//! benchmarks), each in its own module. `run` checks that a window can open, builds the app
+//! and runs it.
+
+mod capture;
+pub mod simulation;
+mod ui;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use bevy::prelude::*;
+use bevy::window::{PresentMode, WindowResolution};
+use bevy_egui::EguiPlugin;
+
+use crate::ui::theme::ThemeKind;
+
+pub use capture::{CaptureOptions, FrameStats};
+
+/// How the app was asked to start.
+#[derive(Clone, Debug, Default)]
+pub struct AppOptions {
+    /// A converter preset to open with.
+    pub preset: Option<String>,
+    /// Save a screenshot here after `frames` frames, then exit.
+    pub screenshot: Option<PathBuf>,
+    /// Frames to run before the screenshot.
+    pub frames: u32,
+    /// Window size in logical pixels.
+    pub size: (u32, u32),
+    /// Run this many frames and print frame timings, then exit.
+    pub bench_frames: Option<u32>,
+    /// Measure an empty window instead of the app.
+    pub bench_empty: bool,
+    /// UI scale (1 to 3).
+    pub scale: f32,
+    /// Colour theme.
+    pub theme: ThemeKind,
+    /// Start with the transport running.
+    pub play: bool,
+}
+
+/// Why the app cannot open a window here, if it cannot.
+#[must_use]
+pub fn display_problem() -> Option<String> {
+    if cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+    {
+        return Some(
+            "no display: neither DISPLAY nor WAYLAND_DISPLAY is set. Run it on a desktop, or headless with \
+             `xvfb-run -a headroom-lab ...`; the command-line tools (render, analyze) need no display."
+                .into(),
+        );
+    }
+    None
+}
+
+/// Builds and runs the app; returns the process exit code.
+#[must_use]
+pub fn run(options: AppOptions) -> ExitCode {
+    let started = std::time::Instant::now();
+    if let Some(problem) = display_problem() {
+        eprintln!("error: {problem}");
+        return ExitCode::from(2);
+    }
+    let capture = CaptureOptions::from_app_options(&options);
+    let (w, h) = options.size;
+    let window = Window {
+        title: "Headroom Lab".into(),
+        resolution: WindowResolution::new(w, h),
+        present_mode: if capture.is_benchmark() { PresentMode::AutoNoVsync } else { PresentMode::AutoVsync },
+        ..default()
+    };
+    // Bevy panics when no window system or graphics adapter can be had; say what is missing
+    // instead of showing a backtrace.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info.payload_as_str().unwrap_or("");
+        if text.contains("adapter")
+            || text.contains("GPU")
+            || text.contains("event loop")
+            || text.contains("XOpenDisplay")
+        {
+            eprintln!(
+                "error: cannot open a window with graphics here ({text}). Install a Vulkan driver (on Debian/Ubuntu \
+                 without a GPU: mesa-vulkan-drivers) and check the display."
+            );
+        } else {
+            default_hook(info);
+        }
+    }));
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin { primary_window: Some(window), ..default() })
+            .set(bevy::log::LogPlugin { filter: "warn,wgpu=error,naga=error".into(), ..default() }),
+    )
+    .add_plugins(EguiPlugin::default())
+    .insert_resource(ClearColor(Color::BLACK));
+    if capture.is_benchmark() {
+        app.insert_resource(bevy::winit::WinitSettings::continuous());
+    }
+    app.add_plugins(capture::plugin(capture.clone(), started));
+    if options.bench_empty {
+        app.add_plugins(ui::empty_plugin);
+    } else {
+        app.add_plugins((simulation::plugin(&options), ui::plugin(&options)));
+    }
+    let exit = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.run()));
+    match exit {
+        Ok(AppExit::Success) => ExitCode::SUCCESS,
+        Ok(AppExit::Error(code)) => ExitCode::from(code.get()),
+        Err(_) => ExitCode::from(2),
+    }
+}

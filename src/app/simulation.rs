@@ -1,0 +1,88 @@
+//! The simulation plugin: the converter's settings and results as resources, the transport,
+//! and the system that recomputes the analysis when the settings change or time runs.
+
+use bevy::prelude::*;
+
+use crate::sim::converter_view::ConverterSnapshot;
+use crate::sim::{ConverterLab, presets};
+use crate::ui::app_ui::AppUi;
+use crate::ui::converter_screen::ConverterUi;
+
+use super::AppOptions;
+
+/// The UI's state: what the panels edit.
+#[derive(Resource, Default)]
+pub struct UiState(pub AppUi);
+
+/// The converter with its analysers and its latest results.
+#[derive(Resource)]
+pub struct ConverterResults {
+    lab: ConverterLab,
+    /// What the screen shows.
+    pub snapshot: ConverterSnapshot,
+    /// Settings changed since the last analysis.
+    pub dirty: bool,
+    /// The transport position in samples.
+    pub position: u64,
+    /// Analyses run (for tests).
+    pub runs: u64,
+}
+
+/// Transport positions wrap after this many seconds, keeping time values precise.
+const TRANSPORT_WRAP_SECS: f64 = 3600.0;
+
+/// The plugin: inserts the UI state and the converter, and runs transport and analysis in
+/// `Update`.
+pub fn plugin(options: &AppOptions) -> impl Fn(&mut App) + use<> {
+    let params = options.preset.as_deref().and_then(presets::find).map(|p| p.params).unwrap_or_default();
+    let play = options.play;
+    move |app: &mut App| {
+        let ui = AppUi { converter: ConverterUi::new(params.clone()), playing: play, ..AppUi::default() };
+        app.insert_resource(UiState(ui));
+        app.insert_resource(ConverterResults::new(&params));
+        app.add_systems(Update, (advance_transport, recompute).chain());
+    }
+}
+
+impl ConverterResults {
+    /// A converter for `params` (invalid parameters fall back to the defaults).
+    ///
+    /// # Panics
+    /// Never: the default parameters are valid (a test checks it).
+    #[must_use]
+    pub fn new(params: &crate::dsp::converter::ConverterParams) -> Self {
+        let lab = ConverterLab::new(params).unwrap_or_else(|_| {
+            ConverterLab::new(&crate::dsp::converter::ConverterParams::default()).expect("the defaults are valid")
+        });
+        Self { lab, snapshot: ConverterSnapshot::default(), dirty: true, position: 0, runs: 0 }
+    }
+}
+
+/// Moves the transport on by the frame's duration while playing.
+pub fn advance_transport(time: Res<Time>, ui: Res<UiState>, mut results: ResMut<ConverterResults>) {
+    if !ui.0.playing {
+        return;
+    }
+    let fs = ui.0.converter.params.sample_rate_hz;
+    let step = (time.delta_secs_f64() * fs).round() as u64;
+    let wrap = (TRANSPORT_WRAP_SECS * fs) as u64;
+    results.position = (results.position + step) % wrap.max(1);
+    results.dirty = true;
+}
+
+/// Runs the analysis when the settings changed or the transport moved.
+pub fn recompute(ui: Res<UiState>, mut results: ResMut<ConverterResults>) {
+    if !results.dirty && !ui.is_changed() {
+        return;
+    }
+    let params = &ui.0.converter.params;
+    let r = &mut *results;
+    if r.lab.params() != params && r.lab.set_params(params).is_err() {
+        // Out-of-range settings from a half-typed value: keep showing the last valid ones.
+        r.dirty = false;
+        return;
+    }
+    r.lab.compute_into(r.position, &ui.0.converter.view, &mut r.snapshot);
+    r.dirty = false;
+    r.runs += 1;
+}

@@ -1,0 +1,100 @@
+//! The window's frame: the top bar (screens, transport, presets, theme, status) around the
+//! current screen.
+
+use egui::{RichText, Ui};
+
+use crate::sim::converter_view::ConverterSnapshot;
+use crate::sim::presets;
+use crate::ui::converter_screen::{ConverterUi, converter_screen_ui};
+use crate::ui::theme::{Theme, ThemeKind};
+
+/// The screens of the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Screen {
+    /// Sampling, quantization, aliasing.
+    #[default]
+    Converter,
+}
+
+/// The state of the whole UI.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct AppUi {
+    /// The screen shown.
+    pub screen: Screen,
+    /// The converter screen.
+    pub converter: ConverterUi,
+    /// Transport running.
+    pub playing: bool,
+    /// Colour theme.
+    pub theme: ThemeKind,
+    /// A line about sound output ("no audio output: visual only").
+    pub audio_status: String,
+}
+
+/// What the UI asks the app to do this frame.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UiActions {
+    /// The converter's settings or view changed.
+    pub converter_changed: bool,
+}
+
+/// Draws the whole window.
+pub fn app_ui(root: &mut Ui, app: &mut AppUi, snap: &ConverterSnapshot, theme: &Theme) -> UiActions {
+    let mut actions = UiActions::default();
+    egui::Panel::top("top_bar").show(root, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.heading(RichText::new("Headroom Lab").strong());
+            ui.separator();
+            ui.selectable_value(&mut app.screen, Screen::Converter, "Converter")
+                .on_hover_text("Sampling, quantization, aliasing, clipping.");
+            ui.separator();
+            let play = if app.playing { "⏸ Pause" } else { "▶ Play" };
+            if ui
+                .button(play)
+                .on_hover_text("Run the signal through time, like an oscilloscope; pause to hold it still.")
+                .clicked()
+            {
+                app.playing = !app.playing;
+            }
+            ui.menu_button("Presets", |ui| {
+                for p in presets::all() {
+                    if ui.button(p.title).on_hover_text(p.description).clicked() {
+                        app.converter = ConverterUi::new(p.params.clone());
+                        actions.converter_changed = true;
+                        ui.close();
+                    }
+                }
+            })
+            .response
+            .on_hover_text("Set up a demonstration.");
+            if ui.button("Reset view").on_hover_text("Zoom the plots back to their default view.").clicked() {
+                app.converter.reset_views = true;
+                app.converter.view.time_offset_secs = 0.0;
+                app.converter.view.time_span_secs = crate::sim::ViewSettings::default_span_secs(&app.converter.params);
+                actions.converter_changed = true;
+            }
+            let theme_label = match app.theme {
+                ThemeKind::Dark => "Projector theme",
+                ThemeKind::Projector => "Dark theme",
+            };
+            if ui
+                .button(theme_label)
+                .on_hover_text("Switch between the dark theme and the high-contrast projector theme.")
+                .clicked()
+            {
+                app.theme = match app.theme {
+                    ThemeKind::Dark => ThemeKind::Projector,
+                    ThemeKind::Projector => ThemeKind::Dark,
+                };
+            }
+            if !app.audio_status.is_empty() {
+                ui.separator();
+                ui.label(RichText::new(&app.audio_status).color(theme.text_weak));
+            }
+        });
+    });
+    match app.screen {
+        Screen::Converter => actions.converter_changed |= converter_screen_ui(root, &mut app.converter, snap, theme),
+    }
+    actions
+}

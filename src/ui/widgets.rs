@@ -1,0 +1,161 @@
+//! Small building blocks shared by the panels: labelled sliders with units and tooltips,
+//! number formatting.
+
+use egui::{Response, Ui};
+
+/// A slider with a label, units and a one-sentence tooltip; returns whether it changed.
+pub fn slider(
+    ui: &mut Ui,
+    value: &mut f64,
+    range: std::ops::RangeInclusive<f64>,
+    label: &str,
+    suffix: &str,
+    tooltip: &str,
+) -> bool {
+    slider_with(ui, value, range, label, suffix, tooltip, false, 1)
+}
+
+/// As [`slider`], with a logarithmic scale and a chosen number of decimals.
+#[allow(clippy::too_many_arguments, reason = "a labelled control has this many facets")]
+pub fn slider_with(
+    ui: &mut Ui,
+    value: &mut f64,
+    range: std::ops::RangeInclusive<f64>,
+    label: &str,
+    suffix: &str,
+    tooltip: &str,
+    logarithmic: bool,
+    decimals: usize,
+) -> bool {
+    ui.add(
+        egui::Slider::new(value, range)
+            .text(label)
+            .suffix(suffix)
+            .logarithmic(logarithmic)
+            .max_decimals(decimals)
+            .clamping(egui::SliderClamping::Always),
+    )
+    .on_hover_text(tooltip)
+    .changed()
+}
+
+/// Marks `response` with a tooltip and returns whether it changed.
+#[must_use]
+pub fn tip(response: Response, tooltip: &str) -> bool {
+    response.on_hover_text(tooltip).changed()
+}
+
+/// The mark drawn before a legend entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LegendMark {
+    /// A solid line.
+    Line,
+    /// A dashed line.
+    Dashed,
+    /// A dot.
+    Dot,
+    /// A square.
+    Square,
+    /// A diamond.
+    Diamond,
+}
+
+/// A row of coloured legend entries above a plot (readable on any background, never covering
+/// the data).
+pub fn legend_row(ui: &mut Ui, entries: &[(LegendMark, egui::Color32, &str)]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 6.0;
+        let size = ui.text_style_height(&egui::TextStyle::Small);
+        for &(mark, color, label) in entries {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(size * 1.6, size), egui::Sense::hover());
+            let p = ui.painter();
+            let c = rect.center();
+            let r = size * 0.32;
+            let stroke = egui::Stroke::new(2.5, color);
+            match mark {
+                LegendMark::Line => {
+                    p.line_segment([rect.left_center(), rect.right_center()], stroke);
+                }
+                LegendMark::Dashed => {
+                    let w = rect.width() / 5.0;
+                    for i in [0.0, 2.0, 4.0] {
+                        let x = rect.left() + i * w;
+                        p.line_segment([egui::pos2(x, c.y), egui::pos2(x + w, c.y)], stroke);
+                    }
+                }
+                LegendMark::Dot => {
+                    p.circle_filled(c, r, color);
+                }
+                LegendMark::Square => {
+                    p.rect_filled(egui::Rect::from_center_size(c, egui::vec2(2.0 * r, 2.0 * r)), 0.0, color);
+                }
+                LegendMark::Diamond => {
+                    let pts = vec![
+                        c + egui::vec2(0.0, -r * 1.3),
+                        c + egui::vec2(r * 1.3, 0.0),
+                        c + egui::vec2(0.0, r * 1.3),
+                        c + egui::vec2(-r * 1.3, 0.0),
+                    ];
+                    p.add(egui::Shape::convex_polygon(pts, color, egui::Stroke::NONE));
+                }
+            }
+            ui.label(egui::RichText::new(label).small());
+            ui.add_space(6.0);
+        }
+    });
+}
+
+/// "44.1 kHz", "192 kHz", "1.5 kHz", "800 Hz".
+#[must_use]
+pub fn hz(f: f64) -> String {
+    if f >= 1000.0 {
+        let k = f / 1000.0;
+        let text = format!("{k:.2}");
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        format!("{text} kHz")
+    } else {
+        format!("{f:.0} Hz")
+    }
+}
+
+/// A short frequency for axis labels: "20", "1k", "14.1k".
+#[must_use]
+pub fn hz_short(f: f64) -> String {
+    if f >= 1000.0 {
+        let k = f / 1000.0;
+        if (k - k.round()).abs() < 0.05 { format!("{k:.0}k") } else { format!("{k:.1}k") }
+    } else {
+        format!("{f:.0}")
+    }
+}
+
+/// A level with one decimal and a unit, or "-inf" / "—" when not finite.
+#[must_use]
+pub fn db(v: f64, unit: &str) -> String {
+    if v.is_finite() && v > -399.0 {
+        // No "-0.0".
+        let v = if v.abs() < 0.05 { 0.0 } else { v };
+        format!("{v:.1} {unit}")
+    } else if v.is_finite() || v == f64::NEG_INFINITY {
+        format!("-inf {unit}")
+    } else {
+        "—".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(hz(44_100.0), "44.1 kHz");
+        assert_eq!(hz(48_000.0), "48 kHz");
+        assert_eq!(hz(22_050.0), "22.05 kHz");
+        assert_eq!(hz(800.0), "800 Hz");
+        assert_eq!(hz_short(14_100.0), "14.1k");
+        assert_eq!(hz_short(20_000.0), "20k");
+        assert_eq!(db(-3.014, "dBFS"), "-3.0 dBFS");
+        assert_eq!(db(f64::NEG_INFINITY, "dBFS"), "-inf dBFS");
+    }
+}
