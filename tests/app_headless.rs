@@ -55,3 +55,86 @@ fn the_transport_runs_time_and_pausing_holds_it() {
     app.update();
     assert_eq!(app.world().resource::<ConverterResults>().position, held);
 }
+
+/// The desk's meters, run by the app's transport for the scene's 16 s, read what
+/// `headroom-lab render --scene ... --json` reads: one engine, one set of numbers.
+#[test]
+fn the_desk_meters_match_the_command_line_render() {
+    let scene = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/clean-mix.toml");
+    let options = AppOptions { scene: Some(scene.clone()), ..AppOptions::default() };
+    let mut app = App::new();
+    app.add_plugins(MinimalPlugins)
+        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(Duration::from_millis(20)))
+        .add_plugins((plugin(&options), headroom_lab::app::chain::plugin(&options)));
+    app.update();
+    app.world_mut().resource_mut::<UiState>().0.playing = true;
+    let end = 16 * 48_000;
+    for _ in 0..2000 {
+        app.update();
+        let pos = app
+            .world()
+            .resource::<headroom_lab::app::chain::ChainState>()
+            .lab
+            .as_ref()
+            .expect("chain")
+            .chain()
+            .position();
+        if pos >= end {
+            app.world_mut().resource_mut::<UiState>().0.playing = false;
+            assert_eq!(pos, end, "20 ms steps land exactly on 16 s");
+            break;
+        }
+    }
+    let state = app.world().resource::<headroom_lab::app::chain::ChainState>();
+    let master = state.lab.as_ref().expect("chain").snapshot().readout.master;
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_headroom-lab"))
+        .args(["render", "--scene", scene.to_str().expect("utf-8"), "--stage", "master", "--json"])
+        .output()
+        .expect("the CLI runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let num = |k: &str| cli[k].as_f64().unwrap_or_else(|| panic!("{k} missing"));
+    let pairs = [
+        ("sample_peak_dbfs", master.sample_peak_dbfs),
+        ("true_peak_dbtp", master.true_peak_dbtp.expect("tp")),
+        ("rms_dbfs", master.rms_dbfs),
+        ("lufs_integrated", master.lufs_integrated.expect("lufs")),
+        ("loudness_range_lu", master.loudness_range_lu.expect("lra")),
+        ("lufs_short_term_max", master.lufs_short_term_max.expect("s")),
+    ];
+    for (key, app_value) in pairs {
+        assert!((num(key) - app_value).abs() < 1e-9, "{key}: app {app_value}, render {}", num(key));
+    }
+    assert_eq!(cli["clipped_samples"].as_u64(), Some(master.clipped_samples));
+}
+
+/// A file given to the desk that is not audio is refused with the reason and changes nothing;
+/// a WAV becomes a track.
+#[test]
+fn adding_a_track_from_a_file() {
+    let dir = std::env::temp_dir().join(format!("hl-addtrack-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let bad = dir.join("notes.wav");
+    std::fs::write(&bad, "not audio").expect("write");
+    let run = |path: &std::path::Path| {
+        let options = AppOptions { add_track: Some(path.to_path_buf()), ..AppOptions::default() };
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins).add_plugins((plugin(&options), headroom_lab::app::chain::plugin(&options)));
+        app.update();
+        let ui = &app.world().resource::<UiState>().0;
+        (ui.chain.scene.tracks.len(), ui.chain.message.clone())
+    };
+    let (tracks, message) = run(&bad);
+    assert_eq!(tracks, 4, "the band's four tracks, nothing added");
+    let (text, is_error) = message.expect("a message");
+    assert!(is_error && text.contains("notes.wav") && text.contains("not a WAV"), "{text}");
+
+    let good = dir.join("take.wav");
+    let samples: Vec<f64> = (0..48_000).map(|i| 0.5 * (f64::from(i) * 0.05).sin()).collect();
+    headroom_lab::wav::write_file(&good, 48_000, headroom_lab::wav::SampleFormat::Int(16), &[samples]).expect("write");
+    let (tracks, message) = run(&good);
+    assert_eq!(tracks, 5);
+    assert!(!message.expect("a message").1);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,9 +1,12 @@
 //! The converter screen's panels driven like a user would, through egui_kittest (no window):
 //! find a control by its label, change it, and check that the readouts follow.
 
-use egui::accesskit::{Action, ActionData, ActionRequest, Role};
+mod common;
+
+use common::set_value;
+use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use headroom_lab::dsp::converter::ConverterParams;
 use headroom_lab::dsp::filter::AaFilterKind;
 use headroom_lab::dsp::quantizer::{BitDepth, DitherKind};
@@ -15,14 +18,7 @@ use headroom_lab::ui::theme::Theme;
 
 /// Sets a slider's value the way assistive technology does.
 fn set_slider<S>(h: &mut Harness<'_, S>, label: &str, value: f64) {
-    let node = h.get_by_role_and_label(Role::Slider, label);
-    let (target_node, target_tree) = node.accesskit_node().locate();
-    h.event(egui::Event::AccessKitActionRequest(ActionRequest {
-        action: Action::SetValue,
-        target_node,
-        target_tree,
-        data: Some(ActionData::NumericValue(value)),
-    }));
+    set_value(h, Role::Slider, label, value);
     h.run();
 }
 

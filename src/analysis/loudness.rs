@@ -3,8 +3,8 @@
 //!
 //! The meter streams and never allocates after construction: the gating blocks of the
 //! integrated measurement and the short-term values of the LRA go into fine histograms
-//! (0.01 LU bins) that keep each bin's exact energy sum, so the integrated result is exact but
-//! for blocks within 0.01 LU of the relative gate.
+//! (0.02 LU bins) that keep each bin's exact energy sum, so the integrated result is exact but
+//! for blocks within 0.02 LU of the relative gate.
 
 use std::f64::consts::PI;
 
@@ -15,7 +15,7 @@ pub const SILENCE_LUFS: f64 = f64::NEG_INFINITY;
 
 const HIST_MIN: f64 = -70.0;
 const HIST_MAX: f64 = 10.0;
-const HIST_STEP: f64 = 0.01;
+const HIST_STEP: f64 = 0.02;
 const HIST_BINS: usize = ((HIST_MAX - HIST_MIN) / HIST_STEP) as usize;
 
 /// A biquad in direct form II transposed.

@@ -3,6 +3,7 @@
 //! and runs it.
 
 mod capture;
+pub mod chain;
 pub mod simulation;
 mod ui;
 
@@ -38,6 +39,10 @@ pub struct AppOptions {
     pub theme: ThemeKind,
     /// Start with the transport running.
     pub play: bool,
+    /// A scene file to open.
+    pub scene: Option<PathBuf>,
+    /// An audio file to add as a track.
+    pub add_track: Option<PathBuf>,
 }
 
 /// Why the app cannot open a window here, if it cannot.
@@ -105,7 +110,7 @@ pub fn run(options: AppOptions) -> ExitCode {
     if options.bench_empty {
         app.add_plugins(ui::empty_plugin);
     } else {
-        app.add_plugins((simulation::plugin(&options), ui::plugin(&options)));
+        app.add_plugins((simulation::plugin(&options), chain::plugin(&options), ui::plugin(&options)));
     }
     let exit = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.run()));
     match exit {

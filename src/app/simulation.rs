@@ -58,9 +58,10 @@ impl ConverterResults {
     }
 }
 
-/// Moves the transport on by the frame's duration while playing.
+/// Moves the transport on by the frame's duration while playing (and the converter is on
+/// screen: hidden, it has nothing to show).
 pub fn advance_transport(time: Res<Time>, ui: Res<UiState>, mut results: ResMut<ConverterResults>) {
-    if !ui.0.playing {
+    if !ui.0.playing || ui.0.screen != crate::ui::app_ui::Screen::Converter {
         return;
     }
     let fs = ui.0.converter.params.sample_rate_hz;
@@ -73,6 +74,11 @@ pub fn advance_transport(time: Res<Time>, ui: Res<UiState>, mut results: ResMut<
 /// Runs the analysis when the settings changed or the transport moved.
 pub fn recompute(ui: Res<UiState>, mut results: ResMut<ConverterResults>) {
     if !results.dirty && !ui.is_changed() {
+        return;
+    }
+    if ui.0.screen != crate::ui::app_ui::Screen::Converter {
+        // Analyse when the screen comes back.
+        results.dirty = true;
         return;
     }
     let params = &ui.0.converter.params;

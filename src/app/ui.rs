@@ -8,6 +8,7 @@ use crate::ui::app_ui::app_ui;
 use crate::ui::theme::{Theme, ThemeKind};
 
 use super::AppOptions;
+use super::chain::{ChainState, handle_actions};
 use super::simulation::{ConverterResults, UiState};
 
 /// The UI scale and the theme last applied to egui.
@@ -55,6 +56,7 @@ fn draw(
     mut contexts: EguiContexts,
     mut ui_state: ResMut<UiState>,
     mut results: ResMut<ConverterResults>,
+    mut chain: ResMut<ChainState>,
     mut applied: ResMut<Applied>,
     scale: Res<UiScale>,
 ) -> Result {
@@ -69,12 +71,18 @@ fn draw(
     let mut root = root_ui(&ctx);
     // Edit a copy so that Bevy sees a change only when something really changed.
     let mut state = ui_state.0.clone();
-    let actions = app_ui(&mut root, &mut state, &results.snapshot, &theme);
+    let empty = crate::sim::chain_view::ChainSnapshot::default();
+    let chain_snap = chain.lab.as_ref().map_or(&empty, |l| l.snapshot());
+    let views = crate::ui::app_ui::Views { converter: &results.snapshot, chain: chain_snap };
+    let actions = app_ui(&mut root, &mut state, views, &theme);
     if state != ui_state.0 {
         ui_state.0 = state;
     }
     if actions.converter_changed {
         results.dirty = true;
+    }
+    if actions.chain != crate::ui::chain_screen::ChainActions::default() {
+        handle_actions(&actions.chain, &mut ui_state, &mut chain);
     }
     Ok(())
 }

@@ -441,6 +441,12 @@ impl Chain {
         self.live = *live;
     }
 
+    /// Takes the names and live values of `scene` (whose skeleton must equal the running
+    /// one's), so that [`Self::scene`] describes what runs.
+    pub fn set_scene_live(&mut self, scene: &Scene) {
+        self.scene = scene.clone();
+    }
+
     /// The live parameters in force.
     #[must_use]
     pub fn live(&self) -> &LiveParams {

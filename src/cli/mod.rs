@@ -59,6 +59,12 @@ pub struct AppArgs {
     /// Start with the transport running.
     #[arg(long)]
     pub play: bool,
+    /// Open a scene file (the desk, or the converter screen for converter scenes).
+    #[arg(long, value_name = "FILE.toml")]
+    pub scene: Option<PathBuf>,
+    /// Add an audio file (WAV, FLAC, MP3, Ogg) as a track on the desk.
+    #[arg(long, value_name = "FILE")]
+    pub add_track: Option<PathBuf>,
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -220,6 +226,12 @@ fn run_app(args: &AppArgs) -> ExitCode {
         eprintln!("error: unknown preset '{p}' (presets: {})", keys.join(", "));
         return ExitCode::from(2);
     }
+    if let Some(path) = &args.scene
+        && let Err(e) = crate::chain::scene::Scene::load(path)
+    {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     if !(1.0..=3.0).contains(&args.scale) {
         eprintln!("error: --scale must be between 1 and 3 (got {})", args.scale);
         return ExitCode::from(2);
@@ -234,6 +246,8 @@ fn run_app(args: &AppArgs) -> ExitCode {
         scale: args.scale,
         theme: if args.projector { crate::ui::theme::ThemeKind::Projector } else { crate::ui::theme::ThemeKind::Dark },
         play: args.play,
+        scene: args.scene.clone(),
+        add_track: args.add_track.clone(),
     })
 }
 

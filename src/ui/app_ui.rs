@@ -3,8 +3,10 @@
 
 use egui::{RichText, Ui};
 
+use crate::sim::chain_view::ChainSnapshot;
 use crate::sim::converter_view::ConverterSnapshot;
 use crate::sim::presets;
+use crate::ui::chain_screen::{ChainActions, ChainUi, chain_screen_ui};
 use crate::ui::converter_screen::{ConverterUi, converter_screen_ui};
 use crate::ui::theme::{Theme, ThemeKind};
 
@@ -14,6 +16,8 @@ pub enum Screen {
     /// Sampling, quantization, aliasing.
     #[default]
     Converter,
+    /// The mixing desk: tracking, mix, master, export.
+    Chain,
 }
 
 /// The state of the whole UI.
@@ -23,6 +27,8 @@ pub struct AppUi {
     pub screen: Screen,
     /// The converter screen.
     pub converter: ConverterUi,
+    /// The mixing desk.
+    pub chain: ChainUi,
     /// Transport running.
     pub playing: bool,
     /// Colour theme.
@@ -36,10 +42,21 @@ pub struct AppUi {
 pub struct UiActions {
     /// The converter's settings or view changed.
     pub converter_changed: bool,
+    /// What the desk asks for.
+    pub chain: ChainActions,
+}
+
+/// What the screens show: the latest results of the simulation.
+#[derive(Clone, Copy, Debug)]
+pub struct Views<'a> {
+    /// The converter screen's data.
+    pub converter: &'a ConverterSnapshot,
+    /// The desk's data.
+    pub chain: &'a ChainSnapshot,
 }
 
 /// Draws the whole window.
-pub fn app_ui(root: &mut Ui, app: &mut AppUi, snap: &ConverterSnapshot, theme: &Theme) -> UiActions {
+pub fn app_ui(root: &mut Ui, app: &mut AppUi, views: Views<'_>, theme: &Theme) -> UiActions {
     let mut actions = UiActions::default();
     egui::Panel::top("top_bar").show(root, |ui| {
         ui.horizontal_wrapped(|ui| {
@@ -47,6 +64,8 @@ pub fn app_ui(root: &mut Ui, app: &mut AppUi, snap: &ConverterSnapshot, theme: &
             ui.separator();
             ui.selectable_value(&mut app.screen, Screen::Converter, "Converter")
                 .on_hover_text("Sampling, quantization, aliasing, clipping.");
+            ui.selectable_value(&mut app.screen, Screen::Chain, "Mixing desk")
+                .on_hover_text("Gain staging from tracking to mix, master and export.");
             ui.separator();
             let play = if app.playing { "⏸ Pause" } else { "▶ Play" };
             if ui
@@ -56,17 +75,19 @@ pub fn app_ui(root: &mut Ui, app: &mut AppUi, snap: &ConverterSnapshot, theme: &
             {
                 app.playing = !app.playing;
             }
-            ui.menu_button("Presets", |ui| {
-                for p in presets::all() {
-                    if ui.button(p.title).on_hover_text(p.description).clicked() {
-                        app.converter = ConverterUi::new(p.params.clone());
-                        actions.converter_changed = true;
-                        ui.close();
+            if app.screen == Screen::Converter {
+                ui.menu_button("Presets", |ui| {
+                    for p in presets::all() {
+                        if ui.button(p.title).on_hover_text(p.description).clicked() {
+                            app.converter = ConverterUi::new(p.params.clone());
+                            actions.converter_changed = true;
+                            ui.close();
+                        }
                     }
-                }
-            })
-            .response
-            .on_hover_text("Set up a demonstration.");
+                })
+                .response
+                .on_hover_text("Set up a demonstration.");
+            }
             if ui.button("Reset view").on_hover_text("Zoom the plots back to their default view.").clicked() {
                 app.converter.reset_views = true;
                 app.converter.view.time_offset_secs = 0.0;
@@ -94,7 +115,10 @@ pub fn app_ui(root: &mut Ui, app: &mut AppUi, snap: &ConverterSnapshot, theme: &
         });
     });
     match app.screen {
-        Screen::Converter => actions.converter_changed |= converter_screen_ui(root, &mut app.converter, snap, theme),
+        Screen::Converter => {
+            actions.converter_changed |= converter_screen_ui(root, &mut app.converter, views.converter, theme);
+        }
+        Screen::Chain => actions.chain = chain_screen_ui(root, &mut app.chain, views.chain, theme),
     }
     actions
 }

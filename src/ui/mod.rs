@@ -4,9 +4,11 @@
 
 pub mod app_ui;
 pub mod bits_view;
+pub mod chain_screen;
 pub mod converter_controls;
 pub mod converter_screen;
 pub mod error_view;
+pub mod meter;
 pub mod plot_data;
 pub mod readouts;
 pub mod spectrum_view;
