@@ -1,10 +1,14 @@
 //! Headroom Lab: an interactive simulator for learning digital audio.
 //!
-//! The library is split into a pure model ([`dsp`], [`analysis`]) that knows nothing of the
-//! user interface, and the front ends built on it (the command line in [`cli`]).
+//! The library is split into a pure model ([`dsp`], [`analysis`], [`chain`]) that knows
+//! nothing of the user interface, the sound engine that plays it ([`audio`]), and the front
+//! ends built on them (the command line in [`cli`], the Bevy app in [`app`] with its panels in
+//! [`ui`]).
 
+pub mod abx;
 pub mod analysis;
 pub mod app;
+pub mod audio;
 pub mod audiofile;
 pub mod chain;
 pub mod cli;

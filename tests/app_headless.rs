@@ -56,17 +56,30 @@ fn the_transport_runs_time_and_pausing_holds_it() {
     assert_eq!(app.world().resource::<ConverterResults>().position, held);
 }
 
-/// The desk's meters, run by the app's transport for the scene's 16 s, read what
+/// The app without a window, with the desk on `scene` and sound on its silent clock (no
+/// device), 20 ms per update.
+fn desk_app(scene: &std::path::Path) -> App {
+    let options = AppOptions { scene: Some(scene.to_path_buf()), ..AppOptions::default() };
+    let mut app = App::new();
+    app.add_plugins(MinimalPlugins)
+        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(Duration::from_millis(20)))
+        .add_plugins((
+            plugin(&options),
+            headroom_lab::app::chain::plugin(&options),
+            headroom_lab::app::audio::plugin(&options),
+        ));
+    app.update();
+    app
+}
+
+/// The desk's meters, run by the app's transport for the scene's 16 s (through the sound
+/// engine, on its silent clock as there is no device), read what
 /// `headroom-lab render --scene ... --json` reads: one engine, one set of numbers.
 #[test]
 fn the_desk_meters_match_the_command_line_render() {
     let scene = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/clean-mix.toml");
-    let options = AppOptions { scene: Some(scene.clone()), ..AppOptions::default() };
-    let mut app = App::new();
-    app.add_plugins(MinimalPlugins)
-        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(Duration::from_millis(20)))
-        .add_plugins((plugin(&options), headroom_lab::app::chain::plugin(&options)));
-    app.update();
+    let mut app = desk_app(&scene);
+    assert!(app.world().resource::<headroom_lab::app::audio::AudioLink>().is_visual_only());
     app.world_mut().resource_mut::<UiState>().0.playing = true;
     let end = 16 * 48_000;
     for _ in 0..2000 {
@@ -77,8 +90,8 @@ fn the_desk_meters_match_the_command_line_render() {
             .lab
             .as_ref()
             .expect("chain")
-            .chain()
-            .position();
+            .snapshot()
+            .position;
         if pos >= end {
             app.world_mut().resource_mut::<UiState>().0.playing = false;
             assert_eq!(pos, end, "20 ms steps land exactly on 16 s");
@@ -137,4 +150,34 @@ fn adding_a_track_from_a_file() {
     assert_eq!(tracks, 5);
     assert!(!message.expect("a message").1);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// When the audio device disappears, the app says so, carries on visual only, and the desk's
+/// meters keep running from where they were.
+#[test]
+fn losing_the_audio_device_falls_back_to_visual_only() {
+    use headroom_lab::app::audio::AudioLink;
+    use headroom_lab::app::chain::ChainState;
+    let scene = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/clean-mix.toml");
+    let mut app = desk_app(&scene);
+    app.world_mut().resource_mut::<UiState>().0.playing = true;
+    let position = |app: &App| app.world().resource::<ChainState>().lab.as_ref().expect("chain").snapshot().position;
+    for _ in 0..50 {
+        app.update();
+    }
+    let before = position(&app);
+    assert!(before > 40 * 960, "the session runs: {before}");
+
+    app.world_mut().resource_mut::<AudioLink>().device_lost("unplugged in a test");
+    for _ in 0..10 {
+        app.update();
+    }
+    let link = app.world().resource::<AudioLink>();
+    assert!(link.is_visual_only());
+    assert_eq!(link.status.line, "no audio output: visual only");
+    assert!(link.status.detail.contains("unplugged"), "{}", link.status.detail);
+    let after = position(&app);
+    assert!(after > before && after <= before + 11 * 960, "the session carries on from {before}: {after}");
+    let master = app.world().resource::<ChainState>().lab.as_ref().expect("chain").snapshot().readout.master;
+    assert!(master.block_peak_dbfs.is_finite(), "the master meter moves");
 }

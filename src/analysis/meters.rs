@@ -163,7 +163,11 @@ impl StageMeter {
                     vu2: 0.0,
                 })
                 .collect(),
-            true_peak: if set == MeterSet::Full { vec![TruePeakMeter::new(); channels] } else { Vec::new() },
+            true_peak: if set == MeterSet::Full {
+                (0..channels).map(|_| TruePeakMeter::new()).collect()
+            } else {
+                Vec::new()
+            },
             loudness: (set == MeterSet::Full).then(|| LoudnessMeter::new(channels, sample_rate_hz)),
             sub_len,
             vu_coef: 1.0 - (-(sub_len as f64) / (tau * sample_rate_hz)).exp(),

@@ -20,7 +20,7 @@ pub const LATENCY: usize = HALF_TAPS;
 pub const CHUNK: usize = 1024;
 
 /// A streaming true-peak meter for one channel.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct TruePeakMeter {
     /// Interpolation taps for phases 1..OVERSAMPLING (phase 0 is the sample itself). The
     /// interpolation runs in single precision (1e-6 dB, far below what a meter shows) so that
@@ -34,6 +34,25 @@ pub struct TruePeakMeter {
     /// Position of the peak in input samples (fractional), counted from the first sample.
     peak_pos: f64,
     processed: u64,
+}
+
+/// A clone keeps the working buffers' room, so it never allocates while it runs either
+/// (a derived clone would copy the buffers at their length only).
+impl Clone for TruePeakMeter {
+    fn clone(&self) -> Self {
+        let with = |len: usize| TAPS - 1 + CHUNK.max(len);
+        let mut work = Vec::with_capacity(with(self.work.len()));
+        work.extend_from_slice(&self.work);
+        Self {
+            phases: self.phases,
+            work,
+            work32: Vec::with_capacity(with(0)),
+            acc: Vec::with_capacity(CHUNK),
+            peak: self.peak,
+            peak_pos: self.peak_pos,
+            processed: self.processed,
+        }
+    }
 }
 
 impl Default for TruePeakMeter {

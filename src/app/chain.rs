@@ -110,17 +110,29 @@ fn add_track_from(ui: &mut UiState, path: &Path) {
     }
 }
 
-/// Runs the desk's actions (from the UI system).
-pub fn handle_actions(actions: &ChainActions, ui: &mut UiState, state: &mut ChainState) {
+/// Runs the desk's actions (from the UI system); meter resets also go to the sound engine,
+/// which runs the chain when the app has one.
+pub fn handle_actions(
+    actions: &ChainActions,
+    ui: &mut UiState,
+    state: &mut ChainState,
+    mut audio: Option<&mut super::audio::AudioLink>,
+) {
     if let Some(lab) = &mut state.lab {
         if let Some(stage) = actions.select {
             lab.select(stage);
         }
         for &stage in &actions.reset_clips {
             lab.reset_clips(stage);
+            if let Some(a) = audio.as_mut() {
+                a.reset_clips(stage);
+            }
         }
         if actions.reset_meters {
             lab.reset_meters();
+            if let Some(a) = audio.as_mut() {
+                a.reset_meters();
+            }
         }
     }
     if let Some(i) = actions.example
@@ -146,8 +158,9 @@ pub fn handle_actions(actions: &ChainActions, ui: &mut UiState, state: &mut Chai
     }
 }
 
-/// Keeps the chain in step with the scene and the transport.
-fn run_chain(time: Res<Time>, mut ui: ResMut<UiState>, mut state: ResMut<ChainState>) {
+/// Keeps the chain in step with the scene, and runs it with the transport while it runs here
+/// (without the sound plugin; with it, the sound engine runs the chain).
+pub fn run_chain(time: Res<Time>, mut ui: ResMut<UiState>, mut state: ResMut<ChainState>) {
     let scene_changed = ui.is_changed() && state.lab.as_ref().is_some_and(|l| l.scene() != &ui.0.chain.scene);
     if scene_changed || state.lab.is_none() {
         let result = match &mut state.lab {
@@ -178,8 +191,9 @@ fn run_chain(time: Res<Time>, mut ui: ResMut<UiState>, mut state: ResMut<ChainSt
     if ui.0.playing
         && ui.0.screen == Screen::Chain
         && let Some(lab) = &mut state.lab
+        && lab.runs_locally()
     {
-        let frames = (dt * lab.chain().sample_rate_hz()).round() as usize;
+        let frames = (dt * lab.scene().sample_rate_hz).round() as usize;
         lab.advance(frames);
     }
 }

@@ -1,7 +1,8 @@
-//! The Bevy app: a set of plugins (simulation, user interface, capture for screenshots and
-//! benchmarks), each in its own module. `run` checks that a window can open, builds the app
+//! The Bevy app: a set of plugins (simulation, the desk's chain, sound, user interface, capture
+//! for screenshots and benchmarks), each in its own module. `run` checks that a window can open, builds the app
 //! and runs it.
 
+pub mod audio;
 mod capture;
 pub mod chain;
 pub mod simulation;
@@ -43,6 +44,30 @@ pub struct AppOptions {
     pub scene: Option<PathBuf>,
     /// An audio file to add as a track.
     pub add_track: Option<PathBuf>,
+    /// Open the audio device (off: a silent clock, visual only).
+    pub audio: bool,
+    /// A window to open at the start.
+    pub open: Option<StartWindow>,
+}
+
+/// A window the app can open at the start (`--open`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartWindow {
+    /// The blind test.
+    BlindTest,
+    /// WAV export.
+    Export,
+}
+
+impl std::str::FromStr for StartWindow {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "blind-test" | "abx" => Ok(Self::BlindTest),
+            "export" => Ok(Self::Export),
+            other => Err(format!("unknown window '{other}' (expected blind-test or export)")),
+        }
+    }
 }
 
 /// Why the app cannot open a window here, if it cannot.
@@ -110,7 +135,12 @@ pub fn run(options: AppOptions) -> ExitCode {
     if options.bench_empty {
         app.add_plugins(ui::empty_plugin);
     } else {
-        app.add_plugins((simulation::plugin(&options), chain::plugin(&options), ui::plugin(&options)));
+        app.add_plugins((
+            simulation::plugin(&options),
+            chain::plugin(&options),
+            audio::plugin(&options),
+            ui::plugin(&options),
+        ));
     }
     let exit = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.run()));
     match exit {

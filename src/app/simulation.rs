@@ -36,8 +36,11 @@ const TRANSPORT_WRAP_SECS: f64 = 3600.0;
 pub fn plugin(options: &AppOptions) -> impl Fn(&mut App) + use<> {
     let params = options.preset.as_deref().and_then(presets::find).map(|p| p.params).unwrap_or_default();
     let play = options.play;
+    let open = options.open;
     move |app: &mut App| {
-        let ui = AppUi { converter: ConverterUi::new(params.clone()), playing: play, ..AppUi::default() };
+        let mut ui = AppUi { converter: ConverterUi::new(params.clone()), playing: play, ..AppUi::default() };
+        ui.sound.abx_open = open == Some(super::StartWindow::BlindTest);
+        ui.sound.export_open = open == Some(super::StartWindow::Export);
         app.insert_resource(UiState(ui));
         app.insert_resource(ConverterResults::new(&params));
         app.add_systems(Update, (advance_transport, recompute).chain());

@@ -57,6 +57,7 @@ fn draw(
     mut ui_state: ResMut<UiState>,
     mut results: ResMut<ConverterResults>,
     mut chain: ResMut<ChainState>,
+    mut audio: Option<ResMut<super::audio::AudioLink>>,
     mut applied: ResMut<Applied>,
     scale: Res<UiScale>,
 ) -> Result {
@@ -73,7 +74,9 @@ fn draw(
     let mut state = ui_state.0.clone();
     let empty = crate::sim::chain_view::ChainSnapshot::default();
     let chain_snap = chain.lab.as_ref().map_or(&empty, |l| l.snapshot());
-    let views = crate::ui::app_ui::Views { converter: &results.snapshot, chain: chain_snap };
+    let no_sound = crate::ui::sound::SoundStatus::default();
+    let sound = audio.as_ref().map_or(&no_sound, |a| &a.status);
+    let views = crate::ui::app_ui::Views { converter: &results.snapshot, chain: chain_snap, sound };
     let actions = app_ui(&mut root, &mut state, views, &theme);
     if state != ui_state.0 {
         ui_state.0 = state;
@@ -82,7 +85,10 @@ fn draw(
         results.dirty = true;
     }
     if actions.chain != crate::ui::chain_screen::ChainActions::default() {
-        handle_actions(&actions.chain, &mut ui_state, &mut chain);
+        handle_actions(&actions.chain, &mut ui_state, &mut chain, audio.as_deref_mut());
+    }
+    if let (Some(request), Some(a)) = (actions.sound.export, audio.as_deref_mut()) {
+        a.start_export(request);
     }
     Ok(())
 }

@@ -24,7 +24,7 @@ pub const MAX_BLOCK: usize = 1024;
 pub const MAX_TRACKS: usize = 16;
 
 /// A place in the chain, to meter, listen to or render.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum StageId {
     /// A track's source before its preamp (the "analog" performance), mono.
     TrackSource(usize),
@@ -37,6 +37,7 @@ pub enum StageId {
     /// The mix bus, after its compressor.
     Bus,
     /// The master, after fader and limiter.
+    #[default]
     Master,
     /// The export: converted rate, word length, dither, codec.
     Export,
@@ -259,6 +260,131 @@ pub struct TrackReadout {
     pub insert: StageReadout,
     /// After insert and fader (the strip's meter, before the pan).
     pub out: StageReadout,
+}
+
+/// Every meter of a chain as plain, fixed-size data: what the audio thread hands the desk
+/// (copied, never allocated).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MeterFrame {
+    /// Tracks in use.
+    pub track_count: usize,
+    /// Per track: after the ADC, at the insert, after fader.
+    pub tracks: [[StageReadout; 3]; MAX_TRACKS],
+    /// The mix bus.
+    pub bus: StageReadout,
+    /// The master.
+    pub master: StageReadout,
+    /// The export.
+    pub export: StageReadout,
+    /// Bus compressor gain reduction, dB.
+    pub compressor_gain_reduction_db: f64,
+    /// Limiter gain reduction, dB.
+    pub limiter_gain_reduction_db: f64,
+    /// The session sample the meters have reached.
+    pub position: u64,
+}
+
+impl MeterFrame {
+    /// The readout with the tracks' names from `scene` and the noise floors from `floors`.
+    #[must_use]
+    pub fn readout(&self, scene: &Scene, floors: &NoiseFloors) -> ChainReadout {
+        let with = |mut r: StageReadout, floor: Option<f64>| {
+            r.noise_floor_dbfs = floor;
+            r
+        };
+        ChainReadout {
+            tracks: self.tracks[..self.track_count.min(scene.tracks.len())]
+                .iter()
+                .zip(&scene.tracks)
+                .enumerate()
+                .map(|(i, (m, t))| {
+                    let f = floors.tracks.get(i).copied().unwrap_or_default();
+                    TrackReadout {
+                        name: t.name.clone(),
+                        adc: with(m[0], f[0]),
+                        insert: with(m[1], f[1]),
+                        out: with(m[2], f[2]),
+                    }
+                })
+                .collect(),
+            bus: with(self.bus, floors.bus),
+            master: with(self.master, floors.master),
+            export: with(self.export, floors.export),
+            compressor_gain_reduction_db: self.compressor_gain_reduction_db,
+            limiter_gain_reduction_db: self.limiter_gain_reduction_db,
+        }
+    }
+
+    /// The readout of one stage (a track's source reads its ADC's meters).
+    #[must_use]
+    pub fn stage(&self, stage: StageId) -> StageReadout {
+        match stage {
+            StageId::TrackSource(i) | StageId::TrackAdc(i) => self.tracks.get(i).map(|t| t[0]).unwrap_or_default(),
+            StageId::TrackInsert(i) => self.tracks.get(i).map(|t| t[1]).unwrap_or_default(),
+            StageId::Track(i) => self.tracks.get(i).map(|t| t[2]).unwrap_or_default(),
+            StageId::Bus => self.bus,
+            StageId::Master => self.master,
+            StageId::Export => self.export,
+        }
+    }
+}
+
+/// The noise floor of every stage: its RMS with every source silent, dBFS.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NoiseFloors {
+    /// Per track: after the ADC, at the insert, after fader.
+    pub tracks: Vec<[Option<f64>; 3]>,
+    /// The mix bus.
+    pub bus: Option<f64>,
+    /// The master.
+    pub master: Option<f64>,
+    /// The export.
+    pub export: Option<f64>,
+}
+
+/// Measures every stage's noise floor of `scene` with the live settings `live`: the same chain
+/// with every source silent, run for `secs`.
+#[must_use]
+pub fn measure_noise_floors(scene: &Scene, live: &LiveParams, secs: f64) -> NoiseFloors {
+    let silent: Vec<TrackMaterial> = scene
+        .tracks
+        .iter()
+        .map(|_| TrackMaterial::Buffer { samples: std::sync::Arc::from(vec![0.0f32; 1]), gain: 0.0 })
+        .collect();
+    let mut quiet = Chain::with_material(scene, silent);
+    quiet.apply_live(live);
+    let total = (secs * quiet.fs).round() as usize;
+    let tracks = quiet.strips.len();
+    let mut sums = vec![0.0; 3 * tracks + 3];
+    let mut counts = vec![0usize; sums.len()];
+    let mut done = 0;
+    while done < total {
+        let n = (total - done).min(MAX_BLOCK);
+        quiet.process(n);
+        let mut k = 0;
+        for s in &quiet.strips {
+            for tap in [&s.adc[..n], &s.insert_in[..n], &s.post_fader[..n]] {
+                sums[k] += tap.iter().map(|x| x * x).sum::<f64>();
+                counts[k] += n;
+                k += 1;
+            }
+        }
+        for ch in [&quiet.bus, &quiet.master] {
+            sums[k] += ch[0][..n].iter().chain(&ch[1][..n]).map(|x| x * x).sum::<f64>();
+            counts[k] += 2 * n;
+            k += 1;
+        }
+        sums[k] += quiet.export[0].iter().chain(&quiet.export[1]).map(|x| x * x).sum::<f64>();
+        counts[k] += quiet.export[0].len() + quiet.export[1].len();
+        done += n;
+    }
+    let floor = |k: usize| (counts[k] > 0 && sums[k] > 0.0).then(|| power_to_db(sums[k] / counts[k] as f64));
+    NoiseFloors {
+        tracks: (0..tracks).map(|i| [floor(3 * i), floor(3 * i + 1), floor(3 * i + 2)]).collect(),
+        bus: floor(3 * tracks),
+        master: floor(3 * tracks + 1),
+        export: floor(3 * tracks + 2),
+    }
 }
 
 /// A running session.
@@ -562,6 +688,17 @@ impl Chain {
         self.pos += n as u64;
     }
 
+    /// Whether `stage` exists in this chain (its track does).
+    #[must_use]
+    pub fn has_stage(&self, stage: StageId) -> bool {
+        match stage {
+            StageId::TrackSource(i) | StageId::TrackAdc(i) | StageId::TrackInsert(i) | StageId::Track(i) => {
+                i < self.strips.len()
+            }
+            StageId::Bus | StageId::Master | StageId::Export => true,
+        }
+    }
+
     /// The samples of `stage` from the last block (planar; mono stages have one channel).
     #[must_use]
     pub fn tap(&self, stage: StageId, frames: usize) -> [&[f64]; 2] {
@@ -646,54 +783,32 @@ impl Chain {
         self.meter_mut(stage).reset_clips();
     }
 
-    /// Measures every stage's noise floor: the same chain with every source silent, run for
-    /// `secs`; the RMS at each stage is recorded in its meters.
+    /// Measures every stage's noise floor (see [`measure_noise_floors`]) and records it in
+    /// the stage's meters.
     pub fn measure_noise_floors(&mut self, secs: f64) {
-        let silent: Vec<TrackMaterial> = self
-            .strips
-            .iter()
-            .map(|_| TrackMaterial::Buffer { samples: std::sync::Arc::from(vec![0.0f32; 1]), gain: 0.0 })
-            .collect();
-        let mut quiet = Self::with_material(&self.scene, silent);
-        quiet.apply_live(&self.live);
-        let total = (secs * self.fs).round() as usize;
-        let mut sums = vec![0.0; 3 * self.strips.len() + 3];
-        let mut counts = vec![0usize; sums.len()];
-        let mut done = 0;
-        while done < total {
-            let n = (total - done).min(MAX_BLOCK);
-            quiet.process(n);
-            let mut k = 0;
-            for s in &quiet.strips {
-                for tap in [&s.adc[..n], &s.insert_in[..n]] {
-                    sums[k] += tap.iter().map(|x| x * x).sum::<f64>();
-                    counts[k] += n;
-                    k += 1;
-                }
-                sums[k] += s.post_fader[..n].iter().map(|x| x * x).sum::<f64>();
-                counts[k] += n;
-                k += 1;
-            }
-            for ch in [&quiet.bus, &quiet.master] {
-                sums[k] += ch[0][..n].iter().chain(&ch[1][..n]).map(|x| x * x).sum::<f64>();
-                counts[k] += 2 * n;
-                k += 1;
-            }
-            sums[k] += quiet.export[0].iter().chain(&quiet.export[1]).map(|x| x * x).sum::<f64>();
-            counts[k] += quiet.export[0].len() + quiet.export[1].len();
-            done += n;
+        let floors = measure_noise_floors(&self.scene, &self.live, secs);
+        for (s, f) in self.strips.iter_mut().zip(&floors.tracks) {
+            s.meters.adc.set_noise_floor(f[0]);
+            s.meters.insert.set_noise_floor(f[1]);
+            s.meters.out.set_noise_floor(f[2]);
         }
-        let floor = |k: usize| (counts[k] > 0 && sums[k] > 0.0).then(|| power_to_db(sums[k] / counts[k] as f64));
-        let mut k = 0;
-        for s in &mut self.strips {
-            s.meters.adc.set_noise_floor(floor(k));
-            s.meters.insert.set_noise_floor(floor(k + 1));
-            s.meters.out.set_noise_floor(floor(k + 2));
-            k += 3;
+        self.bus_meter.set_noise_floor(floors.bus);
+        self.master_meter.set_noise_floor(floors.master);
+        self.export_meter.set_noise_floor(floors.export);
+    }
+
+    /// Every meter as plain data, written into `frame` without allocating.
+    pub fn meter_frame(&self, frame: &mut MeterFrame) {
+        frame.track_count = self.strips.len();
+        for (slot, s) in frame.tracks.iter_mut().zip(&self.strips) {
+            *slot = [s.meters.adc.readout(), s.meters.insert.readout(), s.meters.out.readout()];
         }
-        self.bus_meter.set_noise_floor(floor(k));
-        self.master_meter.set_noise_floor(floor(k + 1));
-        self.export_meter.set_noise_floor(floor(k + 2));
+        frame.bus = self.bus_meter.readout();
+        frame.master = self.master_meter.readout();
+        frame.export = self.export_meter.readout();
+        frame.compressor_gain_reduction_db = self.compressor.gain_reduction_db();
+        frame.limiter_gain_reduction_db = self.limiter.gain_reduction_db();
+        frame.position = self.pos;
     }
 
     /// Renders `frames` session samples from the current position and returns the samples of

@@ -29,6 +29,7 @@ pub struct Cli {
 
 /// Options of the app window.
 #[derive(Debug, Clone, Args)]
+#[allow(clippy::struct_excessive_bools, reason = "command-line flags are booleans")]
 pub struct AppArgs {
     /// Open with a converter preset: default, aliasing, square-aliasing, 4-bit, dither-tiny,
     /// clipping, inter-sample-peak, staircase.
@@ -65,6 +66,12 @@ pub struct AppArgs {
     /// Add an audio file (WAV, FLAC, MP3, Ogg) as a track on the desk.
     #[arg(long, value_name = "FILE")]
     pub add_track: Option<PathBuf>,
+    /// Do not open the audio device: visual only.
+    #[arg(long)]
+    pub no_audio: bool,
+    /// Open a window at the start: blind-test or export.
+    #[arg(long, value_name = "WINDOW")]
+    pub open: Option<crate::app::StartWindow>,
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -248,6 +255,8 @@ fn run_app(args: &AppArgs) -> ExitCode {
         play: args.play,
         scene: args.scene.clone(),
         add_track: args.add_track.clone(),
+        audio: !args.no_audio,
+        open: args.open,
     })
 }
 

@@ -12,9 +12,12 @@ use crate::analysis::sine_test::sine_test;
 use crate::analysis::spectrum::SpectrumAnalyzer;
 use crate::analysis::theory::{theory_noise_dbfs, theory_snr_db};
 use crate::analysis::window::Window;
+use crate::audio::export::{self, ExportSettings, FileFormat};
+use crate::audio::program::{ListenSpec, render_offline};
+use crate::audio::voice::ConverterTap;
 use crate::dsp::converter::Converter;
+use crate::dsp::quantizer::{BitDepth, DitherKind};
 use crate::dsp::source::SourceKind;
-use crate::wav;
 
 /// Longest render, in seconds.
 pub(super) const MAX_SECONDS: f64 = 600.0;
@@ -35,12 +38,52 @@ pub struct RenderArgs {
     /// master or export.
     #[arg(long, default_value = "master")]
     pub stage: String,
-    /// Output WAV file.
+    /// Output WAV file (written atomically).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// What to write of a converter signal: output (the converter's samples), analog (the
+    /// source after the analog gain, at 48 kHz) or error (the quantization error alone).
+    #[arg(long, default_value = "output")]
+    pub point: ConverterTap,
+    /// Sample format of the file: 16, 24 or 32f (default: one that holds the samples exactly).
+    #[arg(long)]
+    pub format: Option<FileFormat>,
+    /// Dither added when the file's format is shorter than the signal: none, rpdf or tpdf
+    /// (default: tpdf when the format cuts bits, none otherwise). `--dither` is the converter's.
+    #[arg(long)]
+    pub file_dither: Option<DitherKind>,
     /// Print the measurements as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The file format asked for on the command line.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FileChoice {
+    /// The format, if given.
+    pub format: Option<FileFormat>,
+    /// The dither, if given.
+    pub dither: Option<DitherKind>,
+}
+
+impl FileChoice {
+    /// The settings for a signal of word length `natural`: by default a format that holds it
+    /// exactly, and TPDF dither only when the format is shorter.
+    #[must_use]
+    pub fn settings_for(self, natural: BitDepth) -> ExportSettings {
+        let format = self.format.unwrap_or(match natural {
+            BitDepth::Fixed(n) if n <= 16 => FileFormat::Int16,
+            BitDepth::Fixed(_) => FileFormat::Int24,
+            BitDepth::Float32 => FileFormat::Float32,
+        });
+        let cuts = match (format.bit_depth(), natural) {
+            (BitDepth::Float32, _) => false,
+            (BitDepth::Fixed(_), BitDepth::Float32) => true,
+            (BitDepth::Fixed(f), BitDepth::Fixed(n)) => f < n,
+        };
+        let dither = self.dither.unwrap_or(if cuts { DitherKind::Tpdf } else { DitherKind::None });
+        ExportSettings { format, dither }
+    }
 }
 
 /// Runs `render`.
@@ -57,7 +100,8 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
         return Err(CliError("nothing to do: give --out FILE.wav and/or --json".into()));
     }
     if let Some(scene) = &args.scene {
-        return super::scene::render_stage(scene, &args.stage, args.seconds, args.out.as_deref(), args.json);
+        let file = FileChoice { format: args.format, dither: args.file_dither };
+        return super::scene::render_stage(scene, &args.stage, args.seconds, args.out.as_deref(), file, args.json);
     }
     let params = args.converter.params();
     let seconds = args.seconds.unwrap_or(2.0);
@@ -65,9 +109,14 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
     let fs = params.sample_rate_hz;
     let frames = (seconds * fs).round().max(1.0) as usize;
     let block = converter.render(0, frames);
+    let mut written = None;
     if let Some(out) = &args.out {
-        let format = wav::container_for(params.quantizer.bit_depth);
-        wav::write_file(out, fs.round() as u32, format, std::slice::from_ref(&block.output)).map_err(CliError)?;
+        // The file is rendered by the same voice the app plays.
+        let spec = ListenSpec::Converter { params: params.clone(), tap: args.point, gain_db: 0.0 };
+        let (rate, channels) = render_offline(&spec, None, seconds, 48_000.0).map_err(CliError)?;
+        let natural = if args.point == ConverterTap::Output { params.quantizer.bit_depth } else { BitDepth::Float32 };
+        let settings = FileChoice { format: args.format, dither: args.file_dither }.settings_for(natural);
+        written = Some(export::write(out, rate, &channels, settings, params.seed).map_err(CliError)?);
     }
 
     // Measure what was written: levels over the whole output, the sine test over up to
@@ -116,8 +165,16 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
             "headroom_db": lv.headroom_db,
         }));
     } else {
-        let out = args.out.as_ref().map_or_else(String::new, |p| p.display().to_string());
-        print_line(&format!("wrote {frames} samples at {fs} Hz, {depth} bits, to {out}"));
+        match (&args.out, written) {
+            (Some(out), Some(w)) => print_line(&format!(
+                "wrote the {} ({} frames at {} Hz) to {}",
+                args.point.name(),
+                w.frames,
+                w.rate,
+                out.display()
+            )),
+            _ => print_line(&format!("rendered {frames} samples at {fs} Hz, {depth} bits")),
+        }
         if let Some(s) = sine {
             print_line(&format!("SNR {:.2} dB (theory {theory:.2} dB), ENOB {:.2} bits", s.snr_db, s.enob_bits));
         }

@@ -9,7 +9,6 @@ use super::{CliError, print_json, print_line};
 use crate::chain::band::LOOP_SECS;
 use crate::chain::engine::{Chain, StageId};
 use crate::chain::scene::Scene;
-use crate::wav::{self, SampleFormat};
 
 /// Scene subcommands.
 #[derive(Debug, Subcommand)]
@@ -46,6 +45,7 @@ pub fn render_stage(
     stage_name: &str,
     seconds: Option<f64>,
     out: Option<&Path>,
+    choice: super::render::FileChoice,
     as_json: bool,
 ) -> Result<(), CliError> {
     let scene = Scene::load(file).map_err(|e| CliError(e.to_string()))?;
@@ -55,13 +55,14 @@ pub fn render_stage(
     let frames = (secs * scene.sample_rate_hz).round().max(1.0) as usize;
     let samples = chain.render(stage, frames);
     chain.measure_noise_floors(1.0);
-    let (rate, format) = match stage {
-        StageId::Export => (scene.export_rate_hz(), wav::container_for(scene.export.bits)),
-        StageId::TrackAdc(i) => (scene.sample_rate_hz, wav::container_for(scene.tracks[i].bits)),
-        _ => (scene.sample_rate_hz, SampleFormat::Float(32)),
+    let (rate, natural) = match stage {
+        StageId::Export => (scene.export_rate_hz(), scene.export.bits),
+        StageId::TrackAdc(i) => (scene.sample_rate_hz, scene.tracks[i].bits),
+        _ => (scene.sample_rate_hz, crate::dsp::quantizer::BitDepth::Float32),
     };
     if let Some(path) = out {
-        wav::write_file(path, rate.round() as u32, format, &samples).map_err(CliError)?;
+        crate::audio::export::write(path, rate, &samples, choice.settings_for(natural), scene.seed)
+            .map_err(CliError)?;
     }
     let readout = chain.stage_readout(stage);
     if as_json {

@@ -8,7 +8,7 @@ use rand_pcg::Pcg64Mcg;
 use realfft::RealFftPlanner;
 
 /// A seeded source of uniform and Gaussian random numbers.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Random {
     rng: Pcg64Mcg,
 }
@@ -52,7 +52,6 @@ pub enum NoiseColour {
 }
 
 /// A stationary Gaussian noise at the sample rate with a given RMS and power spectrum shape.
-#[derive(Clone)]
 pub struct ShapedNoise {
     random: Random,
     pink: Option<(Pinkpass<f64>, f64)>,
@@ -62,6 +61,22 @@ pub struct ShapedNoise {
     work: Vec<f64>,
     acc: Vec<f64>,
     scale: f64,
+}
+
+/// A clone keeps the working buffers' room, so it never allocates while it runs.
+impl Clone for ShapedNoise {
+    fn clone(&self) -> Self {
+        let mut work = Vec::with_capacity(SHAPE_TAPS - 1 + NOISE_CHUNK);
+        work.extend_from_slice(&self.work);
+        Self {
+            random: self.random.clone(),
+            pink: self.pink.clone(),
+            fir: self.fir.clone(),
+            work,
+            acc: Vec::with_capacity(NOISE_CHUNK),
+            scale: self.scale,
+        }
+    }
 }
 
 impl std::fmt::Debug for ShapedNoise {

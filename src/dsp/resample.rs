@@ -76,7 +76,7 @@ enum Kernel {
 }
 
 /// A streaming sample-rate converter for one channel.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Resampler {
     ratio: f64,
     /// Input samples per output sample.
@@ -90,7 +90,32 @@ pub struct Resampler {
     produced: u64,
     /// Input samples dropped from the front of `history` so far.
     dropped: u64,
+    /// Where output 0 falls past input 0, as a fraction of an input sample (exact kernels: in
+    /// steps of `1 / l`, as the phase `start_phase`).
+    start_offset: f64,
+    start_phase: u64,
     bypass: bool,
+}
+
+/// A clone keeps the history's room ([`Resampler::reserve`]), so it never allocates while it
+/// runs either.
+impl Clone for Resampler {
+    fn clone(&self) -> Self {
+        let mut history = Vec::with_capacity(self.history.capacity());
+        history.extend_from_slice(&self.history);
+        Self {
+            ratio: self.ratio,
+            step: self.step,
+            half: self.half,
+            kernel: self.kernel.clone(),
+            history,
+            produced: self.produced,
+            dropped: self.dropped,
+            start_offset: self.start_offset,
+            start_phase: self.start_phase,
+            bypass: self.bypass,
+        }
+    }
 }
 
 fn gcd(a: u64, b: u64) -> u64 {
@@ -142,10 +167,60 @@ impl Resampler {
             history: Vec::with_capacity(2 * half + 8192),
             produced: 0,
             dropped: 0,
+            start_offset: 0.0,
+            start_phase: 0,
             bypass,
         };
         r.history.resize(2 * half, 0.0);
         r
+    }
+
+    /// Input samples of history the kernel reaches back: [`Self::prime`] takes this many.
+    #[must_use]
+    pub fn history_len(&self) -> usize {
+        if self.bypass { 0 } else { 2 * self.half }
+    }
+
+    /// Input samples between an input and the output that lines up with it: output `k` is
+    /// the signal at input position `k / ratio + offset - delay_input_samples()`, where input
+    /// position 0 is the first sample given to [`Self::process`].
+    #[must_use]
+    pub fn delay_input_samples(&self) -> usize {
+        if self.bypass { 0 } else { self.half + 1 }
+    }
+
+    /// Shifts the output grid: output `k` falls `offset` (0..1) input samples later. Call it
+    /// before the first [`Self::process`]; exact kernels round it to their phase grid. Returns
+    /// the offset in force.
+    pub fn set_start_offset(&mut self, offset: f64) -> f64 {
+        let offset = if offset.is_finite() { offset.clamp(0.0, 1.0) } else { 0.0 };
+        if let Kernel::Exact { l, .. } = &self.kernel {
+            self.start_phase = ((offset * *l as f64).round() as u64).min(*l - 1);
+            self.start_phase as f64 / *l as f64
+        } else {
+            self.start_offset = offset.min(1.0 - 1e-12);
+            self.start_offset
+        }
+    }
+
+    /// Replaces the silent history before the first input with real samples (the last
+    /// [`Self::history_len`] samples before it), so the output starts without a fade-in.
+    /// Call it before the first [`Self::process`].
+    pub fn prime(&mut self, before: &[f64]) {
+        let n = before.len().min(self.history.len());
+        let len = self.history.len();
+        self.history[len - n..].copy_from_slice(&before[before.len() - n..]);
+    }
+
+    /// Back to the state of a new converter (history silent, no output produced, no offset),
+    /// without allocating.
+    pub fn reset(&mut self) {
+        self.history.clear();
+        self.history.resize(2 * self.half, 0.0);
+        self.produced = 0;
+        self.dropped = 0;
+        self.start_offset = 0.0;
+        self.start_phase = 0;
     }
 
     /// Makes room so that blocks of up to `max_block` input samples never allocate.
@@ -176,14 +251,14 @@ impl Resampler {
     fn position(&self, k: u64) -> (usize, f64, usize) {
         let origin = self.half as u64 - 1;
         if let Kernel::Exact { l, m, .. } = &self.kernel {
-            let num = k * m;
+            let num = k * m + self.start_phase;
             let whole = num / l + origin - self.dropped;
             let phase = num % l;
             (whole as usize, phase as f64 / *l as f64, phase as usize)
         } else {
             // Computed afresh from k (not accumulated), so it does not depend on how the input
             // was cut.
-            let pos = k as f64 * self.step + origin as f64 - self.dropped as f64;
+            let pos = k as f64 * self.step + self.start_offset + origin as f64 - self.dropped as f64;
             let i0 = pos.floor();
             (i0 as usize, pos - i0, 0)
         }
@@ -297,6 +372,34 @@ mod tests {
         let mut out = Vec::new();
         Resampler::new(96_000.0, 44_100.0, SrcQuality::Poor).process(&tone(30_000.0, 96_000.0, 96_000), &mut out);
         assert!(rms(&out[4000..40_000]) > 0.1, "linear interpolation lets the alias through");
+    }
+
+    /// A converter started part-way through a signal, primed with the samples before and offset
+    /// by the fraction, continues exactly where one that ran from the start would be.
+    #[test]
+    fn a_primed_and_offset_start_lines_up_with_a_whole_run() {
+        let x = tone(3000.0, 44_100.0, 20_000);
+        for to in [48_000.0, 48_000.5] {
+            let mut whole = Vec::new();
+            Resampler::new(44_100.0, to, SrcQuality::High).process(&x, &mut whole);
+            // Start at output k0: it falls at input k0 / ratio - delay.
+            let k0 = 5_001u64;
+            let mut r = Resampler::new(44_100.0, to, SrcQuality::High);
+            let pos = k0 as f64 * 44_100.0 / to;
+            let y = pos.floor();
+            let first = y as usize;
+            let offset = r.set_start_offset(pos - y);
+            assert!((offset - (pos - y)).abs() < 1.0 / 320.0, "offset {offset} vs {}", pos - y);
+            r.prime(&x[first - r.history_len()..first]);
+            let mut out = Vec::new();
+            r.process(&x[first..], &mut out);
+            // Output j of the late start is the signal at input first + offset + j / ratio - delay;
+            // the whole run's output k0 + j is at k0 / ratio + j / ratio - delay.
+            let worst =
+                out.iter().zip(&whole[k0 as usize..]).take(5000).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+            let tolerance = if to == 48_000.0 { 1e-12 } else { 1e-5 };
+            assert!(worst < tolerance, "{to}: {worst}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use crate::analysis::spectrum::{Spectrum, SpectrumAnalyzer};
 use crate::analysis::window::Window;
-use crate::chain::engine::{Chain, ChainReadout, MAX_BLOCK, StageId};
+use crate::chain::engine::{Chain, ChainReadout, MAX_BLOCK, MeterFrame, NoiseFloors, StageId, measure_noise_floors};
 use crate::chain::scene::Scene;
 
 /// Samples of the selected stage kept for its views.
@@ -32,11 +32,20 @@ pub struct ChainSnapshot {
     pub noise_floor_dbfs: Option<f64>,
     /// Where the session is, in seconds.
     pub position_secs: f64,
+    /// Where the session is, in samples.
+    pub position: u64,
 }
 
-/// A chain with the desk's analysis around it.
+/// The desk's view of a running chain: its meters, and the waveform and spectrum of the
+/// selected stage. The chain runs either here ([`Self::advance`], for tests and tools) or in the
+/// audio engine, which hands back meters and samples ([`Self::ingest`]); the numbers come from
+/// the same [`Chain`] code either way.
 pub struct ChainLab {
-    chain: Chain,
+    scene: Scene,
+    /// The chain, while it runs here (the app hands it to the audio engine).
+    local: Option<Chain>,
+    frame: MeterFrame,
+    floors: NoiseFloors,
     selected: StageId,
     scope: VecDeque<f64>,
     analyzer: SpectrumAnalyzer,
@@ -45,7 +54,10 @@ pub struct ChainLab {
 
 impl std::fmt::Debug for ChainLab {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChainLab").field("chain", &self.chain).field("selected", &self.selected).finish_non_exhaustive()
+        f.debug_struct("ChainLab")
+            .field("scene", &self.scene.name)
+            .field("selected", &self.selected)
+            .finish_non_exhaustive()
     }
 }
 
@@ -72,52 +84,92 @@ pub fn skeleton(scene: &Scene) -> Scene {
 }
 
 impl ChainLab {
-    /// The desk for `scene`.
+    /// The desk for `scene`, with its chain ready to run here or to be taken.
     ///
     /// # Errors
     /// An invalid scene or an unreadable track file.
     pub fn new(scene: &Scene) -> Result<Self, String> {
+        let chain = Chain::new(scene)?;
         let mut lab = Self {
-            chain: Chain::new(scene)?,
+            floors: measure_noise_floors(scene, chain.live(), 0.5),
+            scene: scene.clone(),
+            local: Some(chain),
+            frame: MeterFrame::default(),
             selected: StageId::Master,
             scope: VecDeque::with_capacity(SCOPE_CAPACITY),
             analyzer: SpectrumAnalyzer::new(),
             snapshot: ChainSnapshot::default(),
         };
-        lab.chain.measure_noise_floors(0.5);
+        if let Some(c) = &lab.local {
+            c.meter_frame(&mut lab.frame);
+        }
         lab.refresh();
         Ok(lab)
     }
 
-    /// The scene the chain runs.
+    /// The scene on the desk.
     #[must_use]
     pub fn scene(&self) -> &Scene {
-        self.chain.scene()
+        &self.scene
     }
 
-    /// The running chain.
+    /// Takes the chain to run it elsewhere (the audio engine); from then on the desk shows
+    /// what [`Self::ingest`] brings.
+    pub fn take_chain(&mut self) -> Option<Chain> {
+        self.local.take()
+    }
+
+    /// Puts back a chain taken with [`Self::take_chain`] that could not be handed over.
+    pub fn give_back(&mut self, chain: Chain) {
+        self.local = Some(chain);
+    }
+
+    /// Builds the chain again from the scene, at the position reached (after the engine that
+    /// ran it went away).
+    ///
+    /// # Errors
+    /// An unreadable track file.
+    pub fn rebuild(&mut self) -> Result<(), String> {
+        let mut chain = Chain::new(&self.scene)?;
+        chain.seek(self.frame.position);
+        self.local = Some(chain);
+        Ok(())
+    }
+
+    /// Whether the chain runs here.
     #[must_use]
-    pub fn chain(&self) -> &Chain {
-        &self.chain
+    pub fn runs_locally(&self) -> bool {
+        self.local.is_some()
     }
 
-    /// Takes a changed scene: gains and switches glide in; anything else rebuilds the chain
-    /// at the same position (meters start afresh).
+    /// Takes a changed scene: gains and switches glide in (the engine takes them from the
+    /// scene's live values); anything else builds a new chain, ready to run here or be taken,
+    /// continuing at the same position (meters start afresh).
     ///
     /// # Errors
     /// An invalid scene or an unreadable file; the old chain keeps running.
     pub fn update_scene(&mut self, scene: &Scene) -> Result<(), String> {
-        if skeleton(scene) == skeleton(self.chain.scene()) {
-            self.chain.apply_live(&crate::chain::engine::LiveParams::from_scene(scene));
-            // Keep the scene's names and live values current.
-            self.chain.set_scene_live(scene);
+        if skeleton(scene) == skeleton(&self.scene) {
+            let live = crate::chain::engine::LiveParams::from_scene(scene);
+            if let Some(chain) = &mut self.local {
+                chain.apply_live(&live);
+                chain.set_scene_live(scene);
+            }
+            self.scene = scene.clone();
+            self.refresh();
             return Ok(());
         }
-        let pos = self.chain.position();
         let mut chain = Chain::new(scene)?;
-        chain.seek(pos);
-        chain.measure_noise_floors(0.5);
-        self.chain = chain;
+        if let Some(old) = &self.local {
+            chain.seek(old.position());
+        } else {
+            chain.seek(self.frame.position);
+        }
+        self.floors = measure_noise_floors(scene, chain.live(), 0.5);
+        self.frame = MeterFrame::default();
+        chain.meter_frame(&mut self.frame);
+        self.local = Some(chain);
+        self.scene = scene.clone();
         if !self.stage_exists(self.selected) {
             self.selected = StageId::Master;
         }
@@ -127,7 +179,7 @@ impl ChainLab {
     }
 
     fn stage_exists(&self, stage: StageId) -> bool {
-        let n = self.chain.scene().tracks.len();
+        let n = self.scene.tracks.len();
         match stage {
             StageId::TrackSource(i) | StageId::TrackAdc(i) | StageId::TrackInsert(i) | StageId::Track(i) => i < n,
             _ => true,
@@ -149,53 +201,87 @@ impl ChainLab {
         self.selected
     }
 
-    /// Runs `frames` more samples through the chain.
+    fn push_scope(&mut self, samples: impl Iterator<Item = f64>) {
+        self.scope.extend(samples);
+        let excess = self.scope.len().saturating_sub(SCOPE_CAPACITY);
+        self.scope.drain(..excess);
+    }
+
+    /// Runs `frames` more samples through the chain, when it runs here.
     pub fn advance(&mut self, frames: usize) {
+        let Some(mut chain) = self.local.take() else { return };
         let mut done = 0;
         while done < frames {
             let n = (frames - done).min(MAX_BLOCK);
-            self.chain.process(n);
-            let [l, r] = self.chain.tap(self.selected, n);
+            chain.process(n);
+            let [l, r] = chain.tap(self.selected, n);
             if r.is_empty() {
-                self.scope.extend(l.iter().copied());
+                self.push_scope(l.iter().copied());
             } else {
-                self.scope.extend(l.iter().zip(r).map(|(a, b)| 0.5 * (a + b)));
+                self.push_scope(l.iter().zip(r).map(|(a, b)| 0.5 * (a + b)));
             }
-            let excess = self.scope.len().saturating_sub(SCOPE_CAPACITY);
-            self.scope.drain(..excess);
             done += n;
+        }
+        chain.meter_frame(&mut self.frame);
+        self.local = Some(chain);
+        self.refresh();
+    }
+
+    /// Takes what the audio engine measured: its meters, and the selected stage's samples
+    /// (`scope`, whose first one is number `first` of those the engine wrote; samples from
+    /// before the stage was selected, at `stage_from`, are skipped).
+    pub fn ingest(&mut self, frame: &MeterFrame, scope: &[f32], first: u64, scope_stage: StageId, stage_from: u64) {
+        self.frame = *frame;
+        if scope_stage == self.selected {
+            let skip = stage_from.saturating_sub(first).min(scope.len() as u64) as usize;
+            self.push_scope(scope[skip..].iter().map(|&x| f64::from(x)));
         }
         self.refresh();
     }
 
-    /// Clears the latched clips of a stage.
+    /// Clears the latched clips of a stage (of the local chain; the app tells the engine).
     pub fn reset_clips(&mut self, stage: StageId) {
-        self.chain.reset_clips(stage);
+        if let Some(chain) = &mut self.local {
+            chain.reset_clips(stage);
+            chain.meter_frame(&mut self.frame);
+        }
         self.refresh();
     }
 
-    /// Forgets every measurement.
+    /// Forgets every measurement (of the local chain; the app tells the engine).
     pub fn reset_meters(&mut self) {
-        self.chain.reset_meters();
+        if let Some(chain) = &mut self.local {
+            chain.reset_meters();
+            chain.meter_frame(&mut self.frame);
+        }
         self.refresh();
     }
 
-    /// Measures every stage's noise floor again.
+    /// Measures every stage's noise floor again (for the scene's live settings now).
     pub fn measure_noise_floors(&mut self) {
-        self.chain.measure_noise_floors(0.5);
+        let live = crate::chain::engine::LiveParams::from_scene(&self.scene);
+        self.floors = measure_noise_floors(&self.scene, &live, 0.5);
         self.refresh();
     }
 
     /// Recomputes the snapshot from the current state.
     fn refresh(&mut self) {
         let stage = self.selected;
-        let fs = if stage == StageId::Export { self.chain.export_rate_hz() } else { self.chain.sample_rate_hz() };
+        let fs = if stage == StageId::Export { self.scene.export_rate_hz() } else { self.scene.sample_rate_hz };
         let s = &mut self.snapshot;
-        s.readout = self.chain.readout();
+        s.readout = self.frame.readout(&self.scene, &self.floors);
         s.stage = Some(stage);
         s.sample_rate_hz = fs;
-        s.noise_floor_dbfs = self.chain.stage_readout(stage).noise_floor_dbfs;
-        s.position_secs = self.chain.position() as f64 / self.chain.sample_rate_hz();
+        s.noise_floor_dbfs = match stage {
+            StageId::TrackSource(i) | StageId::TrackAdc(i) => self.floors.tracks.get(i).and_then(|f| f[0]),
+            StageId::TrackInsert(i) => self.floors.tracks.get(i).and_then(|f| f[1]),
+            StageId::Track(i) => self.floors.tracks.get(i).and_then(|f| f[2]),
+            StageId::Bus => self.floors.bus,
+            StageId::Master => self.floors.master,
+            StageId::Export => self.floors.export,
+        };
+        s.position = self.frame.position;
+        s.position_secs = self.frame.position as f64 / self.scene.sample_rate_hz;
         let shown = ((SCOPE_SECS * fs) as usize).min(self.scope.len());
         let start = self.scope.len() - shown;
         let step = (shown / 2000).max(1);

@@ -1,6 +1,7 @@
 //! What a screen shows, computed from the model in one call: the pure "view model" that the
 //! app, the command line and the benchmarks share, so every number has one source.
 
+pub mod blind_tests;
 pub mod chain_view;
 pub mod converter_view;
 pub mod presets;

@@ -8,6 +8,7 @@ use crate::sim::converter_view::ConverterSnapshot;
 use crate::sim::presets;
 use crate::ui::chain_screen::{ChainActions, ChainUi, chain_screen_ui};
 use crate::ui::converter_screen::{ConverterUi, converter_screen_ui};
+use crate::ui::sound::{SoundActions, SoundStatus, SoundUi, sound_bar_ui};
 use crate::ui::theme::{Theme, ThemeKind};
 
 /// The screens of the app.
@@ -33,8 +34,8 @@ pub struct AppUi {
     pub playing: bool,
     /// Colour theme.
     pub theme: ThemeKind,
-    /// A line about sound output ("no audio output: visual only").
-    pub audio_status: String,
+    /// Sound: volume, what is heard, A/B, blind tests, export.
+    pub sound: SoundUi,
 }
 
 /// What the UI asks the app to do this frame.
@@ -44,6 +45,8 @@ pub struct UiActions {
     pub converter_changed: bool,
     /// What the desk asks for.
     pub chain: ChainActions,
+    /// What the sound bar asks for.
+    pub sound: SoundActions,
 }
 
 /// What the screens show: the latest results of the simulation.
@@ -53,6 +56,8 @@ pub struct Views<'a> {
     pub converter: &'a ConverterSnapshot,
     /// The desk's data.
     pub chain: &'a ChainSnapshot,
+    /// The sound engine's state.
+    pub sound: &'a SoundStatus,
 }
 
 /// Draws the whole window.
@@ -108,12 +113,9 @@ pub fn app_ui(root: &mut Ui, app: &mut AppUi, views: Views<'_>, theme: &Theme) -
                     ThemeKind::Projector => ThemeKind::Dark,
                 };
             }
-            if !app.audio_status.is_empty() {
-                ui.separator();
-                ui.label(RichText::new(&app.audio_status).color(theme.text_weak));
-            }
         });
     });
+    actions.sound = sound_bar_ui(root, app, views.sound, theme);
     match app.screen {
         Screen::Converter => {
             actions.converter_changed |= converter_screen_ui(root, &mut app.converter, views.converter, theme);

@@ -620,7 +620,9 @@ fn export_strip_ui(
     view_button(ui, "show below", StageId::Export, state.selected, "Show the export below.", actions);
 }
 
-fn stage_name(scene: &Scene, stage: StageId) -> String {
+/// A stage's name for people, with its track's name.
+#[must_use]
+pub fn stage_name(scene: &Scene, stage: StageId) -> String {
     let track = |i: usize| scene.tracks.get(i).map_or("?", |t| t.name.as_str()).to_string();
     match stage {
         StageId::TrackSource(i) => format!("{}: source", track(i)),
@@ -665,7 +667,8 @@ fn stage_views_ui(ui: &mut Ui, state: &ChainUi, snap: &ChainSnapshot, theme: &Th
                 });
         });
         ui.allocate_ui(vec2(w, h), |ui| {
-            let nyq = 0.5 * snap.sample_rate_hz.max(2.0);
+            // Without a running session the rate is unknown: keep the axis valid (min < max).
+            let nyq = (0.5 * snap.sample_rate_hz).max(10.0 * LOW_HZ);
             let pts = log_decimate(&snap.spectrum, LOW_HZ, nyq, w as usize);
             // The noise floor per bin: its RMS spread over the band's bins.
             let floor_per_bin = snap.noise_floor_dbfs.map(|n| {

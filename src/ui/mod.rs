@@ -11,6 +11,7 @@ pub mod error_view;
 pub mod meter;
 pub mod plot_data;
 pub mod readouts;
+pub mod sound;
 pub mod spectrum_view;
 pub mod theme;
 pub mod time_view;

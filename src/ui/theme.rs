@@ -68,6 +68,10 @@ pub struct Theme {
     pub meter_over: Color32,
     /// Meter background.
     pub meter_back: Color32,
+    /// Text that warns (visual only, a wrong answer, a failed export).
+    pub warning: Color32,
+    /// Text that confirms (a right answer, a file written).
+    pub good: Color32,
     /// Width of plot lines.
     pub line_width: f32,
     /// Body text size in points.
@@ -130,6 +134,8 @@ impl Theme {
             meter_hot: ORANGE,
             meter_over: VERMILLION,
             meter_back: Color32::from_rgb(0x2a, 0x2e, 0x35),
+            warning: ORANGE,
+            good: BLUISH_GREEN,
             line_width: 1.5,
             body_size: 14.0,
             heading_size: 18.0,
@@ -168,6 +174,8 @@ impl Theme {
             meter_hot: Color32::from_rgb(0x9a, 0x62, 0x00),
             meter_over: Color32::from_rgb(0xb3, 0x2a, 0x00),
             meter_back: Color32::from_rgb(0xdd, 0xdd, 0xdd),
+            warning: Color32::from_rgb(0xb3, 0x2a, 0x00),
+            good: Color32::from_rgb(0x00, 0x6b, 0x4e),
             line_width: 3.0,
             body_size: 18.0,
             heading_size: 24.0,

@@ -1,0 +1,109 @@
+//! Benchmark of the audio callback (run with `cargo bench --bench audio`).
+//!
+//! Each case times single 256-frame callbacks of the engine at 48 kHz, as a sound card would
+//! call it, and prints the median, 99th percentile and worst time, and the median and 99th
+//! percentile as a share of the block's 5.33 ms. Goal: at most 5 % (267 us), median and 99th
+//! percentile, for the full 4-track chain with every meter.
+//!
+//! Cases:
+//! - `desk`: the band (4 tracks, compressor, limiter, export) heard at the master;
+//! - `desk-44k1`: the same session at 44.1 kHz, resampled to the 48 kHz device;
+//! - `desk+ab-converter`: the desk in A and a converter at 44.1 kHz in B (both run);
+//! - `converter-192k`: a 192 kHz converter decimated to the device.
+//!
+//! The machine is shared: read medians and percentiles, not single runs.
+
+use std::time::{Duration, Instant};
+
+use headroom_lab::abx::Side;
+use headroom_lab::audio::engine::{Control, engine};
+use headroom_lab::audio::program::ListenSpec;
+use headroom_lab::audio::voice::ConverterTap;
+use headroom_lab::chain::engine::{Chain, LiveParams, StageId};
+use headroom_lab::chain::scene::Scene;
+use headroom_lab::dsp::converter::ConverterParams;
+use headroom_lab::dsp::source::{SourceKind, SourceParams};
+
+const RATE: f64 = 48_000.0;
+const BLOCK: usize = 256;
+const WARM_UP: usize = 200;
+const BLOCKS: usize = 20_000;
+
+fn band(rate: f64) -> Scene {
+    let mut s = Scene::band();
+    s.sample_rate_hz = rate;
+    s.bus.compressor.enabled = true;
+    s.master.limiter.enabled = true;
+    s.master.limiter.input_gain_db = 8.0;
+    s
+}
+
+fn converter(fs: f64) -> ListenSpec {
+    let params = ConverterParams {
+        source: SourceParams { kind: SourceKind::Square, ..SourceParams::sine(1_000.0, -6.0) },
+        sample_rate_hz: fs,
+        ..ConverterParams::default()
+    };
+    ListenSpec::Converter { params, tap: ConverterTap::Output, gain_db: 0.0 }
+}
+
+fn case(name: &str) -> Vec<Duration> {
+    let session = match name {
+        "desk-44k1" => Some(band(44_100.0)),
+        "converter-192k" => None,
+        _ => Some(band(RATE)),
+    };
+    let control = Control {
+        playing: true,
+        volume_db: -12.0,
+        live: session.as_ref().map_or_else(|| Control::default().live, LiveParams::from_scene),
+        run_session: session.is_some(),
+        ..Control::default()
+    };
+    let (mut remote, mut engine) = engine(RATE, &control);
+    if let Some(s) = &session {
+        remote.send_session(Chain::new(s).expect("band")).expect("room");
+        let a = ListenSpec::Session { stage: StageId::Master }.build(RATE, Some(s)).expect("builds");
+        remote.send_program(Side::A, a).expect("room");
+    } else {
+        remote.send_program(Side::A, converter(192_000.0).build(RATE, None).expect("builds")).expect("room");
+    }
+    if name == "desk+ab-converter" {
+        remote.send_program(Side::B, converter(44_100.0).build(RATE, None).expect("builds")).expect("room");
+    }
+    let mut out = vec![0.0f32; 2 * BLOCK];
+    for _ in 0..WARM_UP {
+        engine.process(&mut out, 2);
+    }
+    let mut times = Vec::with_capacity(BLOCKS);
+    for _ in 0..BLOCKS {
+        let t = Instant::now();
+        engine.process(&mut out, 2);
+        times.push(t.elapsed());
+        std::hint::black_box(&out);
+        remote.collect_garbage();
+    }
+    times.sort_unstable();
+    times
+}
+
+#[allow(clippy::print_stdout, reason = "a benchmark reports on stdout")]
+fn main() {
+    let block = Duration::from_secs_f64(BLOCK as f64 / RATE);
+    println!("one {BLOCK}-frame callback at {RATE} Hz ({:.2} ms), {BLOCKS} blocks per case", block.as_secs_f64() * 1e3);
+    println!("{:<20} {:>10} {:>10} {:>10} {:>9} {:>9}", "case", "median", "p99", "worst", "med %", "p99 %");
+    for name in ["desk", "desk-44k1", "desk+ab-converter", "converter-192k"] {
+        let t = case(name);
+        let pick = |q: f64| t[((t.len() - 1) as f64 * q).round() as usize];
+        let (median, p99, worst) = (pick(0.5), pick(0.99), t[t.len() - 1]);
+        let share = |d: Duration| 100.0 * d.as_secs_f64() / block.as_secs_f64();
+        println!(
+            "{name:<20} {:>8.1}us {:>8.1}us {:>8.1}us {:>8.2}% {:>8.2}%",
+            median.as_secs_f64() * 1e6,
+            p99.as_secs_f64() * 1e6,
+            worst.as_secs_f64() * 1e6,
+            share(median),
+            share(p99)
+        );
+    }
+}

@@ -1,0 +1,581 @@
+//! The sound bar (volume, what is heard, A/B) and the windows of the blind test and of WAV
+//! export. Functions over plain data: what to play is derived from the UI state by
+//! [`listen_specs`], so the same settings are heard, shown and exported.
+
+use std::path::PathBuf;
+
+use egui::{RichText, Ui};
+
+use crate::abx::{Abx, Side};
+use crate::audio::export::{ExportSettings, FileFormat};
+use crate::audio::program::ListenSpec;
+use crate::audio::protect::{DEFAULT_VOLUME_DB, OUTPUT_LIMIT_DBFS, VOLUME_RANGE_DB};
+use crate::audio::voice::ConverterTap;
+use crate::chain::engine::StageId;
+use crate::chain::scene::Scene;
+use crate::dsp::quantizer::DitherKind;
+use crate::sim::blind_tests::{self, BlindTest};
+use crate::ui::app_ui::{AppUi, Screen};
+use crate::ui::chain_screen::stage_name;
+use crate::ui::theme::Theme;
+
+/// What B is, when comparing.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Compare {
+    /// No B.
+    #[default]
+    Off,
+    /// Another listening point of the same settings.
+    Point {
+        /// On the converter screen.
+        converter_tap: ConverterTap,
+        /// On the desk.
+        desk_stage: StageId,
+    },
+    /// Settings held earlier (the student changes A and compares with them).
+    Held {
+        /// What was held.
+        spec: Box<ListenSpec>,
+        /// Said in the bar.
+        label: String,
+    },
+}
+
+/// Which side of a blind test is playing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum AbxChoice {
+    /// A, known.
+    #[default]
+    A,
+    /// B, known.
+    B,
+    /// X: A or B, hidden.
+    X,
+}
+
+/// A blind test in progress.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AbxRun {
+    /// The test.
+    pub test: BlindTest,
+    /// The score and the hidden X.
+    pub abx: Abx,
+    /// What plays.
+    pub playing: AbxChoice,
+}
+
+/// WAV export settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportUi {
+    /// Word length and dither.
+    pub settings: ExportSettings,
+    /// Length, seconds.
+    pub seconds: f64,
+    /// Where to write.
+    pub path: String,
+    /// The last result (text, is an error).
+    pub message: Option<(String, bool)>,
+}
+
+impl Default for ExportUi {
+    fn default() -> Self {
+        Self {
+            settings: ExportSettings { format: FileFormat::Int16, dither: DitherKind::Tpdf },
+            seconds: 10.0,
+            path: "headroom-export.wav".into(),
+            message: None,
+        }
+    }
+}
+
+/// Everything about sound the UI edits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SoundUi {
+    /// Master volume, dB.
+    pub volume_db: f64,
+    /// What the converter screen plays.
+    pub converter_tap: ConverterTap,
+    /// Extra gain when playing the quantization error, dB.
+    pub error_gain_db: f64,
+    /// What the desk plays.
+    pub desk_stage: StageId,
+    /// What B is.
+    pub compare: Compare,
+    /// The side heard when comparing.
+    pub active: Side,
+    /// Turn the louder side down to the quieter one.
+    pub loudness_match: bool,
+    /// A blind test in progress.
+    pub abx: Option<AbxRun>,
+    /// The blind-test window is open.
+    pub abx_open: bool,
+    /// The export window is open.
+    pub export_open: bool,
+    /// Export settings.
+    pub export: ExportUi,
+    /// Seed of the next blind test's hidden sides.
+    pub abx_seed: u64,
+}
+
+impl Default for SoundUi {
+    fn default() -> Self {
+        Self {
+            volume_db: DEFAULT_VOLUME_DB,
+            converter_tap: ConverterTap::Output,
+            error_gain_db: 0.0,
+            desk_stage: StageId::Master,
+            compare: Compare::Off,
+            active: Side::A,
+            loudness_match: false,
+            abx: None,
+            abx_open: false,
+            export_open: false,
+            export: ExportUi::default(),
+            abx_seed: 1,
+        }
+    }
+}
+
+/// What the sound engine says, for the bar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SoundStatus {
+    /// "sound: device at 48000 Hz" or "no audio output: visual only".
+    pub line: String,
+    /// More about it (why there is no sound), for the tooltip.
+    pub detail: String,
+    /// No device: nothing is heard.
+    pub visual_only: bool,
+    /// Output peak of the last 20 ms, dBFS.
+    pub output_peak_dbfs: f64,
+    /// Safety limiter gain reduction, dB.
+    pub protection_db: f64,
+    /// Loudness of A and B, LUFS.
+    pub loudness_lufs: [f64; 2],
+    /// Gain of A and B from loudness matching, dB.
+    pub match_gain_db: [f64; 2],
+    /// An export is being written.
+    pub exporting: bool,
+    /// Why something cannot be played, if it cannot.
+    pub problem: Option<String>,
+}
+
+impl Default for SoundStatus {
+    fn default() -> Self {
+        Self {
+            line: String::new(),
+            detail: String::new(),
+            visual_only: true,
+            output_peak_dbfs: f64::NEG_INFINITY,
+            protection_db: 0.0,
+            loudness_lufs: [f64::NEG_INFINITY; 2],
+            match_gain_db: [0.0; 2],
+            exporting: false,
+            problem: None,
+        }
+    }
+}
+
+/// An export the student asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportRequest {
+    /// What to render.
+    pub spec: ListenSpec,
+    /// The desk's scene (for a session stage).
+    pub session: Scene,
+    /// Length, seconds.
+    pub seconds: f64,
+    /// Format and dither.
+    pub settings: ExportSettings,
+    /// Where.
+    pub path: PathBuf,
+}
+
+/// What the sound bar asks the app to do.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SoundActions {
+    /// Write a WAV file.
+    pub export: Option<ExportRequest>,
+}
+
+/// What plays in A on the current screen.
+fn spec_for(app: &AppUi, tap: ConverterTap, stage: StageId) -> ListenSpec {
+    match app.screen {
+        Screen::Converter => ListenSpec::Converter {
+            params: app.converter.params.clone(),
+            tap,
+            gain_db: if tap == ConverterTap::Error { app.sound.error_gain_db } else { 0.0 },
+        },
+        Screen::Chain => ListenSpec::Session { stage },
+    }
+}
+
+/// What slots A and B play: a blind test's two sides, or the current point (A) and what it is
+/// compared with (B).
+#[must_use]
+pub fn listen_specs(app: &AppUi) -> [ListenSpec; 2] {
+    let s = &app.sound;
+    if let Some(run) = &s.abx {
+        return [run.test.a.clone(), run.test.b.clone()];
+    }
+    let a = spec_for(app, s.converter_tap, s.desk_stage);
+    let b = match &s.compare {
+        Compare::Off => ListenSpec::Silence,
+        Compare::Point { converter_tap, desk_stage } => spec_for(app, *converter_tap, *desk_stage),
+        Compare::Held { spec, .. } => (**spec).clone(),
+    };
+    [a, b]
+}
+
+/// The slot heard (a blind test's X resolves to its hidden side).
+#[must_use]
+pub fn heard_side(app: &AppUi) -> Side {
+    let s = &app.sound;
+    match &s.abx {
+        Some(run) => match run.playing {
+            AbxChoice::A => Side::A,
+            AbxChoice::B => Side::B,
+            AbxChoice::X => run.abx.x(),
+        },
+        None if s.compare == Compare::Off => Side::A,
+        None => s.active,
+    }
+}
+
+/// A as settings frozen now: the converter's parameters, or the desk's whole scene.
+fn frozen_a(app: &AppUi) -> (ListenSpec, String) {
+    let s = &app.sound;
+    match app.screen {
+        Screen::Converter => {
+            let p = &app.converter.params;
+            let label =
+                format!("{} at {:.0} Hz, {} bits", s.converter_tap.label(), p.sample_rate_hz, p.quantizer.bit_depth);
+            (spec_for(app, s.converter_tap, s.desk_stage), label)
+        }
+        Screen::Chain => {
+            let spec = ListenSpec::Variant { scene: Box::new(app.chain.scene.clone()), stage: s.desk_stage };
+            (spec, format!("{} as it was", stage_name(&app.chain.scene, s.desk_stage)))
+        }
+    }
+}
+
+/// The stages the desk can play, with their names.
+fn desk_points(scene: &Scene) -> Vec<(StageId, String)> {
+    let mut v: Vec<StageId> = vec![StageId::Master, StageId::Bus, StageId::Export];
+    for i in 0..scene.tracks.len() {
+        v.extend([StageId::Track(i), StageId::TrackAdc(i), StageId::TrackSource(i)]);
+    }
+    v.into_iter().map(|s| (s, stage_name(scene, s))).collect()
+}
+
+fn point_combo(ui: &mut Ui, id: &str, app_screen: Screen, tap: &mut ConverterTap, stage: &mut StageId, scene: &Scene) {
+    match app_screen {
+        Screen::Converter => {
+            egui::ComboBox::from_id_salt(id).selected_text(tap.label()).show_ui(ui, |ui| {
+                for t in ConverterTap::ALL {
+                    ui.selectable_value(tap, t, t.label());
+                }
+            });
+        }
+        Screen::Chain => {
+            egui::ComboBox::from_id_salt(id).selected_text(stage_name(scene, *stage)).show_ui(ui, |ui| {
+                for (s, name) in desk_points(scene) {
+                    ui.selectable_value(stage, s, name);
+                }
+            });
+        }
+    }
+}
+
+/// Draws the sound bar at the bottom of the window, and the windows it opens.
+pub fn sound_bar_ui(root: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme: &Theme) -> SoundActions {
+    let mut actions = SoundActions::default();
+    egui::Panel::bottom("sound_bar").show(root, |ui| {
+        ui.add_space(2.0);
+        ui.horizontal_wrapped(|ui| bar_ui(ui, app, status, theme));
+        ui.add_space(2.0);
+    });
+    let ctx = root.ctx().clone();
+    if app.sound.abx_open {
+        let mut open = true;
+        let centre = ctx.content_rect().center();
+        egui::Window::new("Blind test (ABX)")
+            .open(&mut open)
+            .resizable(false)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(centre)
+            .show(&ctx, |ui| {
+                abx_ui(ui, app, theme);
+            });
+        if !open {
+            app.sound.abx_open = false;
+            app.sound.abx = None;
+        }
+    }
+    if app.sound.export_open {
+        let mut open = true;
+        let centre = ctx.content_rect().center();
+        egui::Window::new("Export WAV")
+            .open(&mut open)
+            .resizable(false)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(centre)
+            .show(&ctx, |ui| {
+                actions.export = export_ui(ui, app, status, theme);
+            });
+        app.sound.export_open &= open;
+    }
+    actions
+}
+
+fn bar_ui(ui: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme: &Theme) {
+    let screen = app.screen;
+    let scene = app.chain.scene.clone();
+    let s = &mut app.sound;
+    let (lo, hi) = VOLUME_RANGE_DB;
+    ui.add(egui::Slider::new(&mut s.volume_db, lo..=hi).text("Volume").suffix(" dB").max_decimals(0)).on_hover_text(format!(
+        "Master volume. Whatever it is set to, a safety limiter keeps the output below {OUTPUT_LIMIT_DBFS:.0} dBFS: \
+             aliasing and clipping demos are harsh."
+    ));
+    ui.separator();
+    if s.abx.is_some() {
+        ui.label(RichText::new("Blind test running: see its window").color(theme.accent));
+    } else {
+        ui.label("Listen to");
+        point_combo(ui, "listen_a", screen, &mut s.converter_tap, &mut s.desk_stage, &scene);
+        if screen == Screen::Converter && s.converter_tap == ConverterTap::Error {
+            ui.add(egui::Slider::new(&mut s.error_gain_db, 0.0..=60.0).suffix(" dB").max_decimals(0).text("Boost"))
+                .on_hover_text(
+                    "Make the error louder: at 16 bits it lies about 98 dB below full scale, too quiet to hear as it is.",
+                );
+        }
+        ui.separator();
+        compare_ui(ui, app, screen, &scene);
+    }
+    let s = &mut app.sound;
+    ui.separator();
+    if ui.button("Blind test...").on_hover_text("Can you hear the difference? Take an ABX test.").clicked() {
+        s.abx_open = true;
+    }
+    if ui.button("Export WAV...").on_hover_text("Write what you hear to a WAV file.").clicked() {
+        s.export_open = true;
+    }
+    ui.separator();
+    let color = if status.visual_only { theme.warning } else { theme.text_weak };
+    let line = ui.label(RichText::new(&status.line).color(color));
+    if !status.detail.is_empty() {
+        line.on_hover_text(&status.detail);
+    }
+    if let Some(problem) = &status.problem {
+        ui.label(RichText::new(problem).color(theme.warning));
+    }
+    if !status.visual_only {
+        let peak = if status.output_peak_dbfs.is_finite() {
+            format!("out {:.0} dBFS", status.output_peak_dbfs)
+        } else {
+            "out silent".to_string()
+        };
+        ui.label(RichText::new(peak).small().color(theme.text_weak))
+            .on_hover_text("The loudest sample sent to the speakers lately, after the volume.");
+        if status.protection_db > 0.1 {
+            ui.label(RichText::new(format!("protect -{:.0} dB", status.protection_db)).small().color(theme.warning))
+                .on_hover_text("The safety limiter is turning the output down.");
+        }
+    }
+}
+
+fn compare_ui(ui: &mut Ui, app: &mut AppUi, screen: Screen, scene: &Scene) {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Mode {
+        Off,
+        Point,
+        Held,
+    }
+    let mode = match &app.sound.compare {
+        Compare::Off => Mode::Off,
+        Compare::Point { .. } => Mode::Point,
+        Compare::Held { .. } => Mode::Held,
+    };
+    let mut choice = mode;
+    ui.label("Compare with").on_hover_text(
+        "A/B: compare what you hear (A) with another point of the chain, or with settings held earlier.",
+    );
+    ui.selectable_value(&mut choice, Mode::Off, "nothing").on_hover_text("Hear A only.");
+    ui.selectable_value(&mut choice, Mode::Point, "another point").on_hover_text(
+        "B is another point of the same settings: the analog source against the output, the bus against the master...",
+    );
+    ui.selectable_value(&mut choice, Mode::Held, "held settings")
+        .on_hover_text("B keeps the settings as they are now; change them and compare A (new) with B (held).");
+    if choice != mode {
+        app.sound.compare = match choice {
+            Mode::Point => Compare::Point {
+                converter_tap: if app.sound.converter_tap == ConverterTap::Analog {
+                    ConverterTap::Output
+                } else {
+                    ConverterTap::Analog
+                },
+                desk_stage: if app.sound.desk_stage == StageId::Master { StageId::Export } else { StageId::Master },
+            },
+            Mode::Held => {
+                let (spec, label) = frozen_a(app);
+                Compare::Held { spec: Box::new(spec), label }
+            }
+            Mode::Off => Compare::Off,
+        };
+    }
+    match &mut app.sound.compare {
+        Compare::Off => return,
+        Compare::Point { converter_tap, desk_stage } => {
+            ui.label("B:");
+            point_combo(ui, "listen_b", screen, converter_tap, desk_stage, scene);
+        }
+        Compare::Held { label, .. } => {
+            ui.label(format!("B: {label}"));
+            if ui.button("hold again").on_hover_text("Make B the settings as they are now.").clicked() {
+                let (spec, label) = frozen_a(app);
+                app.sound.compare = Compare::Held { spec: Box::new(spec), label };
+            }
+        }
+    }
+    ui.separator();
+    let s = &mut app.sound;
+    ui.selectable_value(&mut s.active, Side::A, RichText::new(" A ").strong()).on_hover_text("Hear A.");
+    ui.selectable_value(&mut s.active, Side::B, RichText::new(" B ").strong()).on_hover_text("Hear B.");
+    ui.checkbox(&mut s.loudness_match, "match loudness")
+        .on_hover_text("Turn the louder of A and B down to the quieter one, so louder does not win by being louder.");
+}
+
+fn abx_ui(ui: &mut Ui, app: &mut AppUi, theme: &Theme) {
+    let tests = blind_tests::all(&app.chain.scene);
+    let s = &mut app.sound;
+    ui.set_max_width(460.0);
+    let Some(run) = &mut s.abx else {
+        ui.label("You will hear A, B and X, where X is secretly A or B, and say which it is. Choose a test:");
+        for t in &tests {
+            if ui.button(t.title).on_hover_text(t.question).clicked() {
+                s.abx_seed = s.abx_seed.wrapping_add(1);
+                s.abx = Some(AbxRun { test: t.clone(), abx: Abx::new(s.abx_seed), playing: AbxChoice::A });
+            }
+        }
+        return;
+    };
+    ui.label(RichText::new(run.test.question).strong());
+    ui.label(format!("A: {}    B: {}", run.test.a_label, run.test.b_label));
+    ui.horizontal(|ui| {
+        ui.label("Play");
+        ui.selectable_value(&mut run.playing, AbxChoice::A, RichText::new(" A ").strong()).on_hover_text("Hear A.");
+        ui.selectable_value(&mut run.playing, AbxChoice::B, RichText::new(" B ").strong()).on_hover_text("Hear B.");
+        ui.selectable_value(&mut run.playing, AbxChoice::X, RichText::new(" X ").strong())
+            .on_hover_text("Hear X: A or B, hidden.");
+    });
+    ui.horizontal(|ui| {
+        ui.label("X is");
+        for (side, text) in [(Side::A, "A"), (Side::B, "B")] {
+            if ui
+                .button(RichText::new(format!(" {text} ")).strong())
+                .on_hover_text(format!("Answer: X is {text}."))
+                .clicked()
+            {
+                run.abx.answer(side);
+            }
+        }
+    });
+    if let Some((said, right)) = run.abx.last {
+        let said = if said == Side::A { "A" } else { "B" };
+        let (text, color) = if right {
+            (format!("Right: X was {said}."), theme.good)
+        } else {
+            (format!("Wrong: X was not {said}."), theme.warning)
+        };
+        ui.label(RichText::new(format!("{text} A new X is hidden.")).color(color));
+    }
+    let (k, n) = (run.abx.correct, run.abx.trials);
+    if n > 0 {
+        let p = run.abx.p_value();
+        ui.label(RichText::new(format!("{k} of {n} right")).heading());
+        let verdict = if n < 8 {
+            "Keep going: a handful of trials cannot tell hearing from luck."
+        } else if p < 0.05 {
+            "Unlikely to be luck: you probably hear the difference."
+        } else {
+            "That could easily be luck."
+        };
+        ui.label(format!("Chance of doing at least this well by guessing: {:.1} %. {verdict}", 100.0 * p))
+            .on_hover_text(
+                "The binomial probability of scoring this many or more out of this many trials by coin tossing.",
+            );
+    }
+    ui.collapsing("What to listen for", |ui| {
+        ui.label(run.test.hint);
+    });
+    let (again, other) = ui
+        .horizontal(|ui| {
+            (
+                ui.button("Start again").on_hover_text("Clear the score and hide a new X.").clicked(),
+                ui.button("Other tests").on_hover_text("Leave this test and choose another.").clicked(),
+            )
+        })
+        .inner;
+    if again {
+        s.abx_seed = s.abx_seed.wrapping_add(1);
+        run.abx = Abx::new(s.abx_seed);
+    }
+    if other {
+        s.abx = None;
+    }
+}
+
+fn export_ui(ui: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme: &Theme) -> Option<ExportRequest> {
+    let [spec, _] = listen_specs(app);
+    let what = match (&spec, app.screen) {
+        (ListenSpec::Silence, _) => "nothing".to_string(),
+        (ListenSpec::Converter { tap, .. }, _) => tap.label().to_string(),
+        (ListenSpec::Session { stage } | ListenSpec::Variant { stage, .. }, _) => stage_name(&app.chain.scene, *stage),
+    };
+    let e = &mut app.sound.export;
+    ui.label(format!("Writes what you hear in A: {what}."));
+    egui::Grid::new("export_grid").num_columns(2).show(ui, |ui| {
+        ui.label("Format");
+        ui.horizontal(|ui| {
+            for f in FileFormat::ALL {
+                ui.selectable_value(&mut e.settings.format, f, f.label());
+            }
+        });
+        ui.end_row();
+        ui.label("Dither");
+        ui.add_enabled_ui(e.settings.format != FileFormat::Float32, |ui| {
+            ui.horizontal(|ui| {
+                for d in DitherKind::ALL {
+                    ui.selectable_value(&mut e.settings.dither, d, d.name().to_uppercase());
+                }
+            });
+        })
+        .response
+        .on_hover_text("Dither added before the samples are cut to 16 or 24 bits (a float file needs none).");
+        ui.end_row();
+        ui.label("Length");
+        ui.add(egui::Slider::new(&mut e.seconds, 1.0..=60.0).suffix(" s").max_decimals(0));
+        ui.end_row();
+        ui.label("File");
+        ui.add(egui::TextEdit::singleline(&mut e.path).desired_width(260.0));
+        ui.end_row();
+    });
+    let mut request = None;
+    let ready = !e.path.trim().is_empty() && spec != ListenSpec::Silence && !status.exporting;
+    if ui
+        .add_enabled(ready, egui::Button::new(if status.exporting { "Writing..." } else { "Export" }))
+        .on_hover_text("Render and write the file (atomically: a half-written file never appears).")
+        .clicked()
+    {
+        request = Some(ExportRequest {
+            spec,
+            session: app.chain.scene.clone(),
+            seconds: e.seconds,
+            settings: e.settings,
+            path: PathBuf::from(e.path.trim()),
+        });
+    }
+    if let Some((text, error)) = &e.message {
+        ui.label(RichText::new(text).color(if *error { theme.warning } else { theme.good }));
+    }
+    request
+}
