@@ -40,6 +40,34 @@ where
     result
 }
 
+/// The folder for the user's data (progress, settings, their own lessons):
+/// `$HEADROOM_LAB_DATA_DIR` if set, else the platform's data folder
+/// (`~/.local/share/headroom-lab` on Linux). `None` when neither can be found.
+#[must_use]
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("HEADROOM_LAB_DATA_DIR") {
+        return Some(PathBuf::from(d));
+    }
+    directories::ProjectDirs::from("org", "Headroom Lab", "headroom-lab").map(|p| p.data_dir().to_path_buf())
+}
+
+/// Moves a damaged file aside (`NAME.corrupt-SECONDS`), never deleting it; returns where.
+///
+/// # Errors
+/// The rename failed.
+pub fn set_aside(path: &Path) -> io::Result<PathBuf> {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let name = path.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let mut target = path.with_file_name(format!("{name}.corrupt-{secs}"));
+    let mut n = 1;
+    while target.exists() {
+        target = path.with_file_name(format!("{name}.corrupt-{secs}-{n}"));
+        n += 1;
+    }
+    fs::rename(path, &target)?;
+    Ok(target)
+}
+
 /// Writes `bytes` to `path` atomically.
 ///
 /// # Errors

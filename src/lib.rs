@@ -14,6 +14,7 @@ pub mod chain;
 pub mod cli;
 pub mod dsp;
 pub mod fsutil;
+pub mod lesson;
 pub mod sim;
 pub mod textloc;
 pub mod ui;

@@ -103,13 +103,8 @@ pub fn locate(text: &str, path: &str) -> Option<usize> {
     best
 }
 
-/// The key path of the innermost key/value written at byte `offset` of the TOML `text`, for
-/// parse errors that only know where they happened.
-fn path_at(text: &str, offset: usize) -> Option<String> {
-    let line_no = line_of(text, offset);
-    let line = text.lines().nth(line_no - 1)?;
-    let key = line.split('=').next().map(str::trim).filter(|k| !k.is_empty() && !k.starts_with('['))?;
-    // The table this line belongs to: the last header above it.
+/// The table (as a path, `steps[2].setup`) that line `line_no` (1-based) of `text` belongs to.
+fn table_at(text: &str, line_no: usize) -> Option<String> {
     let mut header: Option<String> = None;
     let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for l in text.lines().take(line_no) {
@@ -119,10 +114,26 @@ fn path_at(text: &str, offset: usize) -> Option<String> {
             header = Some(format!("{}[{}]", name.trim(), *c));
             *c += 1;
         } else if let Some(name) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-            header = Some(name.trim().to_string());
+            // A sub-table of the last array element: `[steps.setup]` after `[[steps]]`.
+            let name = name.trim();
+            header = Some(match name.split_once('.') {
+                Some((parent, rest)) if counts.contains_key(parent) => {
+                    format!("{parent}[{}].{rest}", counts[parent] - 1)
+                }
+                _ => name.to_string(),
+            });
         }
     }
-    Some(match header {
+    header
+}
+
+/// The key path of the innermost key/value written at byte `offset` of the TOML `text`, for
+/// parse errors that only know where they happened.
+fn path_at(text: &str, offset: usize) -> Option<String> {
+    let line_no = line_of(text, offset);
+    let line = text.lines().nth(line_no - 1)?;
+    let key = line.split('=').next().map(str::trim).filter(|k| !k.is_empty() && !k.starts_with('['))?;
+    Some(match table_at(text, line_no) {
         Some(h) => format!("{h}.{key}"),
         None => key.to_string(),
     })
@@ -133,8 +144,19 @@ fn path_at(text: &str, offset: usize) -> Option<String> {
 pub fn from_toml_error(file: &str, text: &str, err: &toml::de::Error) -> LocatedError {
     let span = err.span();
     let line = span.as_ref().map(|s| line_of(text, s.start));
-    let field = span.as_ref().and_then(|s| path_at(text, s.start));
-    LocatedError { file: file.to_string(), line, field, message: err.message().trim().to_string() }
+    let message = err.message().trim();
+    // "missing field `x`": the field is the one missing, in the table where it is missing.
+    let missing = message.strip_prefix("missing field `").and_then(|r| r.strip_suffix('`'));
+    let field = match (missing, line) {
+        (Some(name), Some(l)) => Some(match table_at(text, l) {
+            Some(h) if text.lines().nth(l - 1).is_some_and(|t| t.trim_start().starts_with('[')) => {
+                format!("{h}.{name}")
+            }
+            _ => name.to_string(),
+        }),
+        _ => span.as_ref().and_then(|s| path_at(text, s.start)),
+    };
+    LocatedError { file: file.to_string(), line, field, message: message.to_string() }
 }
 
 /// Parses `text` as TOML into `T`, locating any error.

@@ -60,15 +60,18 @@ fn the_transport_runs_time_and_pausing_holds_it() {
 /// device), 20 ms per update.
 fn desk_app(scene: &std::path::Path) -> App {
     let options = AppOptions { scene: Some(scene.to_path_buf()), ..AppOptions::default() };
+    let mut app = converter_and_desk_app(&options);
+    app.add_plugins(headroom_lab::app::audio::plugin(&options));
+    app.update();
+    app
+}
+
+/// The simulation and desk plugins without a window, 20 ms per update; not yet updated.
+fn converter_and_desk_app(options: &AppOptions) -> App {
     let mut app = App::new();
     app.add_plugins(MinimalPlugins)
         .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(Duration::from_millis(20)))
-        .add_plugins((
-            plugin(&options),
-            headroom_lab::app::chain::plugin(&options),
-            headroom_lab::app::audio::plugin(&options),
-        ));
-    app.update();
+        .add_plugins((plugin(options), headroom_lab::app::chain::plugin(options)));
     app
 }
 
@@ -180,4 +183,50 @@ fn losing_the_audio_device_falls_back_to_visual_only() {
     assert!(after > before && after <= before + 11 * 960, "the session carries on from {before}: {after}");
     let master = app.world().resource::<ChainState>().lab.as_ref().expect("chain").snapshot().readout.master;
     assert!(master.block_peak_dbfs.is_finite(), "the master meter moves");
+}
+
+/// The lessons plugin: a damaged progress file is set aside with a warning; a goal reached in
+/// the simulator is checked on the model in the background and saved to the progress file.
+#[test]
+fn lessons_check_goals_in_the_app_and_save_progress() {
+    use headroom_lab::app::lessons::Lessons;
+    use headroom_lab::ui::lessons::LessonAction;
+    let data = std::env::temp_dir().join(format!("hl-app-lessons-{}", std::process::id()));
+    std::fs::create_dir_all(&data).expect("dir");
+    std::fs::write(data.join("progress.json"), b"{\"lessons\": 42").expect("write");
+    let options = AppOptions { data_dir: Some(data.clone()), lesson: Some("aliasing".into()), ..AppOptions::default() };
+    let mut app = converter_and_desk_app(&options);
+    app.add_plugins(headroom_lab::app::lessons::plugin(&options));
+    app.update();
+    let warning = app.world().resource::<Lessons>().store.warning.clone().expect("a warning");
+    assert!(warning.contains("damaged") && warning.contains("progress.json.corrupt-"), "{warning}");
+    assert!(app.world().resource::<UiState>().0.lessons.open);
+    assert_eq!(app.world().resource::<UiState>().0.converter.params.source.freq_hz, 30_000.0, "the lesson's setup");
+
+    // Step 2: the student switches on the steep filter.
+    app.world_mut().resource_scope(|world, mut lessons: Mut<Lessons>| {
+        let mut ui = world.resource_mut::<UiState>();
+        lessons.handle(&mut ui, &[LessonAction::Goto(1)]);
+    });
+    for _ in 0..30 {
+        app.update();
+    }
+    assert!(!app.world().resource::<UiState>().0.lessons.run.as_ref().expect("runs").goal_met);
+    app.world_mut().resource_mut::<UiState>().0.converter.params.aa_filter.kind =
+        headroom_lab::dsp::filter::AaFilterKind::Steep;
+    let mut met = false;
+    for _ in 0..500 {
+        app.update();
+        std::thread::sleep(Duration::from_millis(5));
+        if app.world().resource::<UiState>().0.lessons.run.as_ref().expect("runs").goal_met {
+            met = true;
+            break;
+        }
+    }
+    assert!(met, "the goal is checked and met");
+    app.update();
+    let saved = headroom_lab::lesson::progress::ProgressStore::open(Some(data.join("progress.json")));
+    assert!(saved.warning.is_none());
+    assert!(saved.lesson("aliasing").expect("saved").done.contains(&1), "{:?}", saved.progress);
+    std::fs::remove_dir_all(&data).ok();
 }

@@ -17,7 +17,7 @@ fn shoot(args: &[&str], out: &Path) {
     let status = Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1920x1080x24", env!("CARGO_BIN_EXE_headroom-lab")])
         .args(args)
-        .args(["--screenshot", out.to_str().expect("utf-8 path"), "--frames", "6"])
+        .args(["--no-audio", "--screenshot", out.to_str().expect("utf-8 path"), "--frames", "6"])
         .env_remove("WAYLAND_DISPLAY")
         .output()
         .expect("xvfb-run runs");
@@ -58,5 +58,27 @@ fn another_size_is_honoured() {
     let out = d.join("big.png");
     shoot(&["--size", "1600x900"], &out);
     assert_eq!(image::open(&out).expect("a PNG").to_rgb8().dimensions(), (1600, 900));
+    std::fs::remove_dir_all(&d).ok();
+}
+
+/// The lesson panel shows on the right, with the lesson's text: the right part of the window
+/// changes when a lesson is open, the rest shows the lesson's setup.
+#[test]
+fn the_lesson_panel_is_drawn() {
+    require_xvfb();
+    let d = dir("lesson");
+    let data = d.join("data");
+    let plain = d.join("plain.png");
+    let lesson = d.join("lesson.png");
+    let data_arg = data.to_str().expect("utf-8 path");
+    shoot(&["--preset", "aliasing", "--size", "1400x850", "--data-dir", data_arg], &plain);
+    shoot(&["--lesson", "aliasing", "--size", "1400x850", "--data-dir", data_arg], &lesson);
+    let a = image::open(&plain).expect("a PNG").to_rgb8();
+    let b = image::open(&lesson).expect("a PNG").to_rgb8();
+    let right_differs = (1050..1400)
+        .flat_map(|x| (60..500).map(move |y| (x, y)))
+        .filter(|&(x, y)| a.get_pixel(x, y) != b.get_pixel(x, y))
+        .count();
+    assert!(right_differs > 20_000, "only {right_differs} pixels of the right side changed");
     std::fs::remove_dir_all(&d).ok();
 }

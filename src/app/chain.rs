@@ -136,7 +136,7 @@ pub fn handle_actions(
         }
     }
     if let Some(i) = actions.example
-        && let Some((title, text)) = EXAMPLES.get(i)
+        && let Some((_, title, text)) = EXAMPLES.get(i)
     {
         match Scene::from_toml(title, text) {
             Ok(scene) => show_scene(ui, scene, &format!("opened the example '{title}'")),

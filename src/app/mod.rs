@@ -5,6 +5,7 @@
 pub mod audio;
 mod capture;
 pub mod chain;
+pub mod lessons;
 pub mod simulation;
 mod ui;
 
@@ -48,6 +49,10 @@ pub struct AppOptions {
     pub audio: bool,
     /// A window to open at the start.
     pub open: Option<StartWindow>,
+    /// Where progress and the user's own lessons live (default: the platform's data folder).
+    pub data_dir: Option<PathBuf>,
+    /// Open the lesson panel at the start (and this lesson, if named).
+    pub lesson: Option<String>,
 }
 
 /// A window the app can open at the start (`--open`).
@@ -139,6 +144,7 @@ pub fn run(options: AppOptions) -> ExitCode {
             simulation::plugin(&options),
             chain::plugin(&options),
             audio::plugin(&options),
+            lessons::plugin(&options),
             ui::plugin(&options),
         ));
     }

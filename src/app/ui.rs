@@ -58,6 +58,7 @@ fn draw(
     mut results: ResMut<ConverterResults>,
     mut chain: ResMut<ChainState>,
     mut audio: Option<ResMut<super::audio::AudioLink>>,
+    mut lessons: Option<ResMut<super::lessons::Lessons>>,
     mut applied: ResMut<Applied>,
     scale: Res<UiScale>,
 ) -> Result {
@@ -76,7 +77,15 @@ fn draw(
     let chain_snap = chain.lab.as_ref().map_or(&empty, |l| l.snapshot());
     let no_sound = crate::ui::sound::SoundStatus::default();
     let sound = audio.as_ref().map_or(&no_sound, |a| &a.status);
-    let views = crate::ui::app_ui::Views { converter: &results.snapshot, chain: chain_snap, sound };
+    let lesson_view = lessons.as_ref().map(|l| crate::ui::lessons::LessonView {
+        library: &l.library,
+        progress: &l.store.progress,
+        warning: l.store.warning.as_deref(),
+        step_secs: l.step_secs,
+        checking: l.checking(),
+    });
+    let views =
+        crate::ui::app_ui::Views { converter: &results.snapshot, chain: chain_snap, sound, lessons: lesson_view };
     let actions = app_ui(&mut root, &mut state, views, &theme);
     if state != ui_state.0 {
         ui_state.0 = state;
@@ -89,6 +98,11 @@ fn draw(
     }
     if let (Some(request), Some(a)) = (actions.sound.export, audio.as_deref_mut()) {
         a.start_export(request);
+    }
+    if !actions.lessons.is_empty()
+        && let Some(l) = lessons.as_deref_mut()
+    {
+        l.handle(&mut ui_state, &actions.lessons);
     }
     Ok(())
 }

@@ -327,6 +327,30 @@ impl Default for Scene {
     }
 }
 
+/// The example scenes built into the app (the files under assets/scenes): file stem, title,
+/// text.
+pub const EXAMPLES: [(&str, &str, &str); 5] = [
+    ("clean-mix", "Clean mix", include_str!("../../assets/scenes/clean-mix.toml")),
+    ("too-hot-tracking", "Too hot while tracking", include_str!("../../assets/scenes/too-hot-tracking.toml")),
+    (
+        "too-quiet-noisy-makeup",
+        "Too quiet, made up later",
+        include_str!("../../assets/scenes/too-quiet-noisy-makeup.toml"),
+    ),
+    ("float-bus-over", "Float bus over 0 dBFS", include_str!("../../assets/scenes/float-bus-over.toml")),
+    ("loud-master-codec", "Loud master through a codec", include_str!("../../assets/scenes/loud-master-codec.toml")),
+];
+
+/// A built-in example scene by its file stem (`clean-mix`), or the band for `band`.
+#[must_use]
+pub fn example(stem: &str) -> Option<Scene> {
+    if stem == "band" {
+        return Some(Scene::band());
+    }
+    let (_, title, text) = EXAMPLES.iter().find(|(s, _, _)| *s == stem)?;
+    Scene::from_toml(title, text).ok()
+}
+
 /// A validation problem: the field path and what is wrong.
 pub type FieldError = (String, String);
 

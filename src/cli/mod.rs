@@ -2,6 +2,7 @@
 //! measures a WAV file; without a subcommand the app opens.
 
 mod analyze;
+mod lessons;
 mod render;
 mod scene;
 
@@ -72,6 +73,12 @@ pub struct AppArgs {
     /// Open a window at the start: blind-test or export.
     #[arg(long, value_name = "WINDOW")]
     pub open: Option<crate::app::StartWindow>,
+    /// Open the lesson panel at the start, with this lesson (its id) if given.
+    #[arg(long, value_name = "ID", num_args = 0..=1, default_missing_value = "")]
+    pub lesson: Option<String>,
+    /// Keep progress and your own lessons here instead of the platform's data folder.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -91,6 +98,9 @@ pub enum Command {
     Render(render::RenderArgs),
     /// Measure a WAV file: peaks, RMS, crest factor, clipping, DC, loudness.
     Analyze(analyze::AnalyzeArgs),
+    /// Check lesson files.
+    #[command(subcommand)]
+    Lessons(lessons::LessonsCommand),
     /// Work with scene files.
     #[command(subcommand)]
     Scene(scene::SceneCommand),
@@ -214,6 +224,7 @@ pub fn main() -> ExitCode {
         Some(Command::Render(args)) => render::run(&args),
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Scene(cmd)) => scene::run(&cmd),
+        Some(Command::Lessons(cmd)) => lessons::run(&cmd),
         None => return run_app(&cli.app),
     };
     match result {
@@ -257,6 +268,8 @@ fn run_app(args: &AppArgs) -> ExitCode {
         add_track: args.add_track.clone(),
         audio: !args.no_audio,
         open: args.open,
+        data_dir: args.data_dir.clone(),
+        lesson: args.lesson.clone(),
     })
 }
 

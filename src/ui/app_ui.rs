@@ -8,6 +8,7 @@ use crate::sim::converter_view::ConverterSnapshot;
 use crate::sim::presets;
 use crate::ui::chain_screen::{ChainActions, ChainUi, chain_screen_ui};
 use crate::ui::converter_screen::{ConverterUi, converter_screen_ui};
+use crate::ui::lessons::{LessonAction, LessonUi, LessonView, lesson_panel_ui};
 use crate::ui::sound::{SoundActions, SoundStatus, SoundUi, sound_bar_ui};
 use crate::ui::theme::{Theme, ThemeKind};
 
@@ -36,6 +37,8 @@ pub struct AppUi {
     pub theme: ThemeKind,
     /// Sound: volume, what is heard, A/B, blind tests, export.
     pub sound: SoundUi,
+    /// The lesson panel.
+    pub lessons: LessonUi,
 }
 
 /// What the UI asks the app to do this frame.
@@ -47,6 +50,8 @@ pub struct UiActions {
     pub chain: ChainActions,
     /// What the sound bar asks for.
     pub sound: SoundActions,
+    /// What the lesson panel asks for.
+    pub lessons: Vec<LessonAction>,
 }
 
 /// What the screens show: the latest results of the simulation.
@@ -58,6 +63,8 @@ pub struct Views<'a> {
     pub chain: &'a ChainSnapshot,
     /// The sound engine's state.
     pub sound: &'a SoundStatus,
+    /// The lessons and the student's progress (none: no lesson panel).
+    pub lessons: Option<LessonView<'a>>,
 }
 
 /// Draws the whole window.
@@ -99,6 +106,11 @@ pub fn app_ui(root: &mut Ui, app: &mut AppUi, views: Views<'_>, theme: &Theme) -
                 app.converter.view.time_span_secs = crate::sim::ViewSettings::default_span_secs(&app.converter.params);
                 actions.converter_changed = true;
             }
+            if views.lessons.is_some() {
+                ui.separator();
+                ui.toggle_value(&mut app.lessons.open, "Lessons")
+                    .on_hover_text("Step-by-step lessons that set up the simulator, ask, and check what you do.");
+            }
             let theme_label = match app.theme {
                 ThemeKind::Dark => "Projector theme",
                 ThemeKind::Projector => "Dark theme",
@@ -116,6 +128,9 @@ pub fn app_ui(root: &mut Ui, app: &mut AppUi, views: Views<'_>, theme: &Theme) -
         });
     });
     actions.sound = sound_bar_ui(root, app, views.sound, theme);
+    if let Some(lessons) = &views.lessons {
+        actions.lessons = lesson_panel_ui(root, app, lessons, theme);
+    }
     match app.screen {
         Screen::Converter => {
             actions.converter_changed |= converter_screen_ui(root, &mut app.converter, views.converter, theme);

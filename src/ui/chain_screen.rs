@@ -22,14 +22,7 @@ use crate::ui::spectrum_view::{LOW_HZ, db_marks, log_frequency_marks};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{LegendMark, hz, hz_short, legend_row};
 
-/// The example scenes built into the app (also under assets/scenes).
-pub const EXAMPLES: [(&str, &str); 5] = [
-    ("Clean mix", include_str!("../../assets/scenes/clean-mix.toml")),
-    ("Too hot while tracking", include_str!("../../assets/scenes/too-hot-tracking.toml")),
-    ("Too quiet, made up later", include_str!("../../assets/scenes/too-quiet-noisy-makeup.toml")),
-    ("Float bus over 0 dBFS", include_str!("../../assets/scenes/float-bus-over.toml")),
-    ("Loud master through a codec", include_str!("../../assets/scenes/loud-master-codec.toml")),
-];
+pub use crate::chain::scene::EXAMPLES;
 
 /// The desk's state: the scene being edited and what the student looks at.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +35,8 @@ pub struct ChainUi {
     pub path: String,
     /// The last message (text, is an error).
     pub message: Option<(String, bool)>,
+    /// Controls a lesson has locked or hidden (tracks, bus, master, export).
+    pub restrictions: crate::ui::widgets::Restrictions,
 }
 
 impl Default for ChainUi {
@@ -54,7 +49,13 @@ impl ChainUi {
     /// The desk for `scene`.
     #[must_use]
     pub fn new(scene: Scene) -> Self {
-        Self { scene, selected: StageId::Master, path: String::new(), message: None }
+        Self {
+            scene,
+            selected: StageId::Master,
+            path: String::new(),
+            message: None,
+            restrictions: crate::ui::widgets::Restrictions::default(),
+        }
     }
 }
 
@@ -115,7 +116,7 @@ fn toolbar_ui(ui: &mut Ui, state: &mut ChainUi, actions: &mut ChainActions) {
             &state.scene.description
         });
         ui.menu_button("Examples", |ui| {
-            for (i, (title, _)) in EXAMPLES.iter().enumerate() {
+            for (i, (_, title, _)) in EXAMPLES.iter().enumerate() {
                 if ui.button(*title).clicked() {
                     actions.example = Some(i);
                     ui.close();
@@ -222,28 +223,50 @@ fn arrow_ui(ui: &mut Ui, theme: &Theme) {
 fn desk_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme, actions: &mut ChainActions) {
     let targets = state.scene.targets;
     let meter_h = (ui.available_height() - STRIP_CONTROLS_H).clamp(110.0, 480.0);
-    group_frame(ui, theme, "TRACKING", |ui| {
-        ui.horizontal_top(|ui| {
-            let n = state.scene.tracks.len();
-            for i in 0..n {
-                let readout = snap.readout.tracks.get(i);
-                let t = &mut state.scene.tracks[i];
-                track_strip_ui(ui, i, t, readout, &targets, theme, meter_h, state.selected, actions);
-                if i + 1 < n {
-                    ui.add_space(4.0);
+    let r = state.restrictions.clone();
+    // A group a lesson hides is left out; one it locks is shown but cannot be changed.
+    let section = |ui: &mut Ui, name: &str, add: &mut dyn FnMut(&mut Ui)| {
+        if r.hides(name, None) {
+            return false;
+        }
+        let locked = r.locks(name, None);
+        ui.add_enabled_ui(!locked, |ui| add(ui)).response.on_disabled_hover_text("Locked by the lesson.");
+        true
+    };
+    let shown = section(ui, "tracks", &mut |ui| {
+        group_frame(ui, theme, "TRACKING", |ui| {
+            ui.horizontal_top(|ui| {
+                let n = state.scene.tracks.len();
+                for i in 0..n {
+                    let readout = snap.readout.tracks.get(i);
+                    let t = &mut state.scene.tracks[i];
+                    track_strip_ui(ui, i, t, readout, &targets, theme, meter_h, state.selected, actions);
+                    if i + 1 < n {
+                        ui.add_space(4.0);
+                    }
                 }
-            }
-            if n == 0 {
-                ui.label("No tracks: add one from an audio file, or open an example.");
-            }
+                if n == 0 {
+                    ui.label("No tracks: add one from an audio file, or open an example.");
+                }
+            });
         });
     });
-    arrow_ui(ui, theme);
-    group_frame(ui, theme, "MIX BUS", |ui| bus_strip_ui(ui, state, snap, theme, meter_h, actions));
-    arrow_ui(ui, theme);
-    group_frame(ui, theme, "MASTER", |ui| master_strip_ui(ui, state, snap, theme, meter_h, actions));
-    arrow_ui(ui, theme);
-    group_frame(ui, theme, "EXPORT", |ui| export_strip_ui(ui, state, snap, theme, meter_h, actions));
+    if shown {
+        arrow_ui(ui, theme);
+    }
+    if section(ui, "bus", &mut |ui| {
+        group_frame(ui, theme, "MIX BUS", |ui| bus_strip_ui(ui, state, snap, theme, meter_h, actions));
+    }) {
+        arrow_ui(ui, theme);
+    }
+    if section(ui, "master", &mut |ui| {
+        group_frame(ui, theme, "MASTER", |ui| master_strip_ui(ui, state, snap, theme, meter_h, actions));
+    }) {
+        arrow_ui(ui, theme);
+    }
+    section(ui, "export", &mut |ui| {
+        group_frame(ui, theme, "EXPORT", |ui| export_strip_ui(ui, state, snap, theme, meter_h, actions));
+    });
 }
 
 /// A labelled number that can be dragged or typed.

@@ -10,7 +10,7 @@ use crate::dsp::quantizer::{BitDepth, DitherKind, NoiseShaping, Rounding};
 use crate::dsp::reconstruct::Reconstruction;
 use crate::dsp::source::SourceKind;
 use crate::sim::ViewSettings;
-use crate::ui::widgets::{hz, slider, slider_with, tip};
+use crate::ui::widgets::{Restrictions, hz, slider, slider_with, tip};
 
 /// The sample rates offered as presets.
 pub const RATE_PRESETS: [f64; 8] = [8_000.0, 16_000.0, 22_050.0, 32_000.0, 44_100.0, 48_000.0, 96_000.0, 192_000.0];
@@ -19,15 +19,25 @@ pub const FFT_SIZES: [usize; 5] = [4096, 8192, 16_384, 32_768, 65_536];
 
 /// Draws the controls; returns true if any setting changed.
 pub fn controls_ui(ui: &mut Ui, params: &mut ConverterParams, view: &mut ViewSettings) -> bool {
+    restricted_controls_ui(ui, params, view, &Restrictions::default())
+}
+
+/// As [`controls_ui`], with some controls locked or hidden by a lesson.
+pub fn restricted_controls_ui(
+    ui: &mut Ui,
+    params: &mut ConverterParams,
+    view: &mut ViewSettings,
+    r: &Restrictions,
+) -> bool {
     let before_source = (params.source.kind, params.source.freq_hz, params.source.freq2_hz, params.sample_rate_hz);
     let mut changed = false;
-    changed |= source_ui(ui, params);
+    changed |= source_ui(ui, params, r);
     ui.separator();
-    changed |= sampling_ui(ui, params);
+    changed |= sampling_ui(ui, params, r);
     ui.separator();
-    changed |= quantization_ui(ui, params);
+    changed |= quantization_ui(ui, params, r);
     ui.separator();
-    changed |= reconstruction_ui(ui, params);
+    changed |= r.gate(ui, "reconstruction", None, |ui| reconstruction_ui(ui, params));
     ui.separator();
     changed |= analysis_ui(ui, view);
     let after_source = (params.source.kind, params.source.freq_hz, params.source.freq2_hz, params.sample_rate_hz);
@@ -40,23 +50,47 @@ pub fn controls_ui(ui: &mut Ui, params: &mut ConverterParams, view: &mut ViewSet
     changed
 }
 
-fn source_ui(ui: &mut Ui, p: &mut ConverterParams) -> bool {
+fn source_ui(ui: &mut Ui, p: &mut ConverterParams, r: &Restrictions) -> bool {
     let mut changed = false;
-    ui.strong("Source");
+    if !r.hides("source", None) {
+        ui.strong("Source");
+    }
     let s = &mut p.source;
-    changed |= tip(
-        egui::ComboBox::from_label("Signal")
-            .selected_text(s.kind.label())
-            .show_ui(ui, |ui| {
-                let mut c = false;
-                for kind in SourceKind::ALL {
-                    c |= ui.selectable_value(&mut s.kind, kind, kind.label()).changed();
-                }
-                c
-            })
-            .response,
-        "The analog waveform fed into the converter.",
-    );
+    changed |= r.gate(ui, "signal", Some("source"), |ui| {
+        tip(
+            egui::ComboBox::from_label("Signal")
+                .selected_text(s.kind.label())
+                .show_ui(ui, |ui| {
+                    let mut c = false;
+                    for kind in SourceKind::ALL {
+                        c |= ui.selectable_value(&mut s.kind, kind, kind.label()).changed();
+                    }
+                    c
+                })
+                .response,
+            "The analog waveform fed into the converter.",
+        )
+    });
+    changed |= r.gate(ui, "freq", Some("source"), |ui| freq_ui(ui, s));
+    let level_tip = if s.kind.is_noise() {
+        "Level of the noise, as the RMS of a sine with this peak."
+    } else {
+        "Peak level of the waveform relative to full scale."
+    };
+    changed |= r.gate(ui, "level", Some("source"), |ui| {
+        slider(ui, &mut s.level_dbfs, -100.0..=6.0, "Level", " dBFS", level_tip)
+    });
+    if !s.kind.is_noise() {
+        changed |= r.gate(ui, "phase", Some("source"), |ui| {
+            slider_with(ui, &mut s.phase_deg, 0.0..=360.0, "Phase", "°", "Starting phase of the waveform.", false, 0)
+        });
+    }
+    changed |= r.gate(ui, "analog", None, |ui| analog_ui(ui, p));
+    changed
+}
+
+fn freq_ui(ui: &mut Ui, s: &mut crate::dsp::source::SourceParams) -> bool {
+    let mut changed = false;
     if s.kind != SourceKind::WhiteNoise && s.kind != SourceKind::PinkNoise {
         let (label, tooltip) = match s.kind {
             SourceKind::Sweep => ("Sweep from", "Where the logarithmic sweep starts."),
@@ -77,16 +111,11 @@ fn source_ui(ui: &mut Ui, p: &mut ConverterParams) -> bool {
     if s.kind == SourceKind::Sweep {
         changed |= slider(ui, &mut s.sweep_secs, 0.5..=30.0, "Sweep time", " s", "How long one sweep takes.");
     }
-    let level_tip = if s.kind.is_noise() {
-        "Level of the noise, as the RMS of a sine with this peak."
-    } else {
-        "Peak level of the waveform relative to full scale."
-    };
-    changed |= slider(ui, &mut s.level_dbfs, -100.0..=6.0, "Level", " dBFS", level_tip);
-    if !s.kind.is_noise() {
-        changed |=
-            slider_with(ui, &mut s.phase_deg, 0.0..=360.0, "Phase", "°", "Starting phase of the waveform.", false, 0);
-    }
+    changed
+}
+
+fn analog_ui(ui: &mut Ui, p: &mut ConverterParams) -> bool {
+    let mut changed = false;
     ui.add_space(4.0);
     ui.strong("Analog stage");
     changed |= slider(
@@ -118,9 +147,16 @@ fn source_ui(ui: &mut Ui, p: &mut ConverterParams) -> bool {
     changed
 }
 
-fn sampling_ui(ui: &mut Ui, p: &mut ConverterParams) -> bool {
+fn sampling_ui(ui: &mut Ui, p: &mut ConverterParams, r: &Restrictions) -> bool {
     let mut changed = false;
     ui.strong("Sampling");
+    changed |= r.gate(ui, "sample_rate", None, |ui| sample_rate_ui(ui, p));
+    changed |= r.gate(ui, "aa_filter", None, |ui| filter_ui(ui, p));
+    changed
+}
+
+fn sample_rate_ui(ui: &mut Ui, p: &mut ConverterParams) -> bool {
+    let mut changed = false;
     changed |= tip(
         egui::ComboBox::from_label("Sample rate")
             .selected_text(hz(p.sample_rate_hz))
@@ -141,6 +177,11 @@ fn sampling_ui(ui: &mut Ui, p: &mut ConverterParams) -> bool {
         );
         ui.label(format!("Nyquist {}", hz(p.nyquist_hz())));
     });
+    changed
+}
+
+fn filter_ui(ui: &mut Ui, p: &mut ConverterParams) -> bool {
+    let mut changed = false;
     ui.label("Anti-alias filter");
     ui.horizontal(|ui| {
         for kind in AaFilterKind::ALL {
@@ -173,10 +214,22 @@ fn sampling_ui(ui: &mut Ui, p: &mut ConverterParams) -> bool {
     changed
 }
 
-fn quantization_ui(ui: &mut Ui, p: &mut ConverterParams) -> bool {
+fn quantization_ui(ui: &mut Ui, p: &mut ConverterParams, r: &Restrictions) -> bool {
+    let mut changed = false;
+    ui.strong("Quantization");
+    changed |= r.gate(ui, "bits", None, |ui| bits_ui(ui, p));
+    let q = &mut p.quantizer;
+    let fixed = q.bit_depth != BitDepth::Float32;
+    ui.add_enabled_ui(fixed, |ui| {
+        changed |= r.gate(ui, "rounding", None, |ui| rounding_ui(ui, q));
+        changed |= r.gate(ui, "dither", None, |ui| dither_ui(ui, q));
+    });
+    changed
+}
+
+fn bits_ui(ui: &mut Ui, p: &mut ConverterParams) -> bool {
     let mut changed = false;
     let q = &mut p.quantizer;
-    ui.strong("Quantization");
     let mut float = q.bit_depth == BitDepth::Float32;
     let mut bits = match q.bit_depth {
         BitDepth::Fixed(n) => n,
@@ -194,19 +247,28 @@ fn quantization_ui(ui: &mut Ui, p: &mut ConverterParams) -> bool {
         q.bit_depth = if float { BitDepth::Float32 } else { BitDepth::Fixed(bits) };
         changed = true;
     }
-    let fixed = q.bit_depth != BitDepth::Float32;
-    ui.add_enabled_ui(fixed, |ui| {
-        ui.horizontal(|ui| {
-            ui.label("Rounding");
-            changed |= tip(
-                ui.selectable_value(&mut q.rounding, Rounding::Round, "Round"),
-                "To the nearest level: error within ±½ LSB.",
-            );
-            changed |= tip(
-                ui.selectable_value(&mut q.rounding, Rounding::Truncate, "Truncate"),
-                "Always down: error between 0 and -1 LSB, a DC offset of half an LSB.",
-            );
-        });
+    changed
+}
+
+fn rounding_ui(ui: &mut Ui, q: &mut crate::dsp::quantizer::QuantizerSettings) -> bool {
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        ui.label("Rounding");
+        changed |= tip(
+            ui.selectable_value(&mut q.rounding, Rounding::Round, "Round"),
+            "To the nearest level: error within ±½ LSB.",
+        );
+        changed |= tip(
+            ui.selectable_value(&mut q.rounding, Rounding::Truncate, "Truncate"),
+            "Always down: error between 0 and -1 LSB, a DC offset of half an LSB.",
+        );
+    });
+    changed
+}
+
+fn dither_ui(ui: &mut Ui, q: &mut crate::dsp::quantizer::QuantizerSettings) -> bool {
+    let mut changed = false;
+    {
         ui.horizontal(|ui| {
             ui.label("Dither");
             for (kind, text, tooltip) in [
@@ -253,7 +315,7 @@ fn quantization_ui(ui: &mut Ui, p: &mut ConverterParams) -> bool {
                 .response,
             "Moves the quantization noise towards high frequencies, where the ear is less sensitive.",
         );
-    });
+    }
     changed
 }
 

@@ -7,7 +7,7 @@ use crate::dsp::converter::ConverterParams;
 use crate::sim::ViewSettings;
 use crate::sim::converter_view::ConverterSnapshot;
 use crate::ui::bits_view::{bit_meter_ui, snr_vs_bits_ui};
-use crate::ui::converter_controls::controls_ui;
+use crate::ui::converter_controls::restricted_controls_ui;
 use crate::ui::error_view::{ErrorDisplay, error_view_ui};
 use crate::ui::readouts::readouts_ui;
 use crate::ui::spectrum_view::spectrum_ui;
@@ -42,6 +42,8 @@ pub struct ConverterUi {
     pub reset_views: bool,
     /// Show one view alone, full size.
     pub focus: Option<ConverterView>,
+    /// Controls a lesson has locked or hidden.
+    pub restrictions: crate::ui::widgets::Restrictions,
 }
 
 impl ConverterUi {
@@ -67,7 +69,7 @@ pub fn converter_screen_ui(root: &mut Ui, state: &mut ConverterUi, snap: &Conver
     egui::Panel::left("converter_controls").resizable(true).default_size(300.0).show(root, |ui| {
         ScrollArea::vertical().id_salt("controls_scroll").show(ui, |ui| {
             ui.add_space(4.0);
-            changed |= controls_ui(ui, &mut state.params, &mut state.view);
+            changed |= restricted_controls_ui(ui, &mut state.params, &mut state.view, &state.restrictions);
         });
     });
     egui::Panel::right("converter_readouts").resizable(true).default_size(290.0).show(root, |ui| {
@@ -124,7 +126,7 @@ fn draw_view(
             false
         }
         ConverterView::Spectrum => {
-            spectrum_ui(ui, snap, &state.params, theme, reset, height);
+            spectrum_ui(ui, snap, &state.params, theme, reset, height, state.hide_readouts);
             false
         }
         ConverterView::Error => {

@@ -8,6 +8,8 @@ pub mod chain_screen;
 pub mod converter_controls;
 pub mod converter_screen;
 pub mod error_view;
+pub mod lessons;
+pub mod markdown;
 pub mod meter;
 pub mod plot_data;
 pub mod readouts;

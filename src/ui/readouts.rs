@@ -102,7 +102,7 @@ pub fn readouts_ui(ui: &mut Ui, snap: &ConverterSnapshot, params: &ConverterPara
             let text = format!(
                 "{} -> {}  ({})",
                 hz_short(a.original_hz),
-                hz_short(a.alias_hz),
+                if hidden { "?".into() } else { hz_short(a.alias_hz) },
                 if hidden { "?".into() } else { db(a.measured_dbfs.unwrap_or(a.level_dbfs), "dBFS") }
             );
             let color = if a.visible { theme.alias } else { theme.text_weak };

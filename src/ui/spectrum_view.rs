@@ -56,6 +56,7 @@ pub fn frequency_range(snap: &ConverterSnapshot, params: &ConverterParams) -> (f
 }
 
 /// Draws the spectrum.
+/// With `hide_aliases` (a lesson asks first) the alias marks are left out.
 pub fn spectrum_ui(
     ui: &mut Ui,
     snap: &ConverterSnapshot,
@@ -63,6 +64,7 @@ pub fn spectrum_ui(
     theme: &Theme,
     reset: bool,
     height: f32,
+    hide_aliases: bool,
 ) {
     let (lo, hi) = frequency_range(snap, params);
     let nyq = params.nyquist_hz();
@@ -75,7 +77,7 @@ pub fn spectrum_ui(
     }
     legend.push((LegendMark::Dashed, theme.theory, "theory noise floor per bin"));
     legend.push((LegendMark::Dashed, theme.nyquist, "Nyquist"));
-    if snap.aliases.iter().any(|a| a.visible) {
+    if !hide_aliases && snap.aliases.iter().any(|a| a.visible) {
         legend.push((LegendMark::Dot, theme.alias, "above Nyquist, and where it folds to"));
     }
     legend_row(ui, &legend);
@@ -147,7 +149,9 @@ pub fn spectrum_ui(
             .style(LineStyle::dashed_loose())
             .width(theme.line_width),
         );
-        draw_aliases(plot_ui, snap, lo, theme);
+        if !hide_aliases {
+            draw_aliases(plot_ui, snap, lo, theme);
+        }
     });
 }
 

@@ -39,6 +39,44 @@ pub fn slider_with(
     .changed()
 }
 
+/// Controls a lesson has locked (shown, not changeable) or hidden, by name
+/// (see `lesson::quantity::CONTROLS`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Restrictions {
+    /// Locked.
+    pub locked: Vec<String>,
+    /// Hidden.
+    pub hidden: Vec<String>,
+}
+
+impl Restrictions {
+    /// Whether control `name` (part of `group`, if any) is hidden.
+    #[must_use]
+    pub fn hides(&self, name: &str, group: Option<&str>) -> bool {
+        self.hidden.iter().any(|h| h == name || Some(h.as_str()) == group)
+    }
+
+    /// Whether control `name` (part of `group`, if any) is locked.
+    #[must_use]
+    pub fn locks(&self, name: &str, group: Option<&str>) -> bool {
+        self.locked.iter().any(|h| h == name || Some(h.as_str()) == group)
+    }
+
+    /// Draws `add` unless hidden, disabled when locked; returns what `add` returned (false
+    /// when hidden).
+    pub fn gate(&self, ui: &mut Ui, name: &str, group: Option<&str>, add: impl FnOnce(&mut Ui) -> bool) -> bool {
+        if self.hides(name, group) {
+            return false;
+        }
+        if self.locks(name, group) {
+            let r = ui.add_enabled_ui(false, add);
+            r.response.on_disabled_hover_text("Locked by the lesson.");
+            return false;
+        }
+        add(ui)
+    }
+}
+
 /// Marks `response` with a tooltip and returns whether it changed.
 #[must_use]
 pub fn tip(response: Response, tooltip: &str) -> bool {

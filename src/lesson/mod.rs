@@ -1,0 +1,14 @@
+//! Self-paced lessons, pure and Bevy-free: the file format ([`model`]), the goal language
+//! ([`expr`] over the named [`quantity`]s), measurements on the real model ([`measure`]),
+//! loading and checking ([`library`]), a lesson in progress ([`run`]) and saved [`progress`].
+
+pub mod expr;
+pub mod library;
+pub mod measure;
+pub mod model;
+pub mod progress;
+pub mod quantity;
+pub mod run;
+
+pub use library::Library;
+pub use model::{Lesson, Step};

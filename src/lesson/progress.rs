@@ -1,0 +1,145 @@
+//! Each student's progress through the lessons, saved as JSON in their data folder. Written
+//! atomically; a file that cannot be read is moved aside with a warning (never deleted) and
+//! the student starts afresh.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Progress through one lesson.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LessonProgress {
+    /// Steps done (0-based).
+    pub done: BTreeSet<usize>,
+    /// The step the student is on.
+    pub current: usize,
+    /// Steps where the student used "show me".
+    pub shown: BTreeSet<usize>,
+}
+
+impl LessonProgress {
+    /// Whether every one of `steps` steps is done.
+    #[must_use]
+    pub fn complete(&self, steps: usize) -> bool {
+        steps > 0 && (0..steps).all(|i| self.done.contains(&i))
+    }
+}
+
+/// Progress through every lesson, by lesson id.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Progress {
+    /// Format version.
+    pub version: u32,
+    /// By lesson id.
+    pub lessons: BTreeMap<String, LessonProgress>,
+}
+
+/// Progress and where it lives.
+#[derive(Clone, Debug)]
+pub struct ProgressStore {
+    path: Option<PathBuf>,
+    /// The progress.
+    pub progress: Progress,
+    /// What went wrong when loading (a file set aside), to tell the student once.
+    pub warning: Option<String>,
+}
+
+/// The progress file in the data folder.
+#[must_use]
+pub fn default_path() -> Option<PathBuf> {
+    crate::fsutil::data_dir().map(|d| d.join("progress.json"))
+}
+
+impl ProgressStore {
+    /// Loads progress from `path` (none: kept in memory only). A missing file is a fresh
+    /// start; one that cannot be read or parsed is set aside and reported in `warning`.
+    #[must_use]
+    pub fn open(path: Option<PathBuf>) -> Self {
+        let mut store = Self { path, progress: Progress { version: 1, ..Progress::default() }, warning: None };
+        let Some(p) = store.path.clone() else { return store };
+        match std::fs::read(&p) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => store.warning = Some(format!("cannot read your progress ({}): {e}", p.display())),
+            Ok(bytes) => match serde_json::from_slice::<Progress>(&bytes) {
+                Ok(progress) => store.progress = progress,
+                Err(e) => {
+                    store.warning = Some(match crate::fsutil::set_aside(&p) {
+                        Ok(aside) => format!(
+                            "your progress file was damaged ({e}); it was kept as {} and you start afresh",
+                            aside.display()
+                        ),
+                        Err(r) => format!("your progress file is damaged ({e}) and could not be moved aside ({r})"),
+                    });
+                }
+            },
+        }
+        store
+    }
+
+    /// Where it is saved.
+    #[must_use]
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The progress of lesson `id`, created if new.
+    pub fn lesson_mut(&mut self, id: &str) -> &mut LessonProgress {
+        self.progress.lessons.entry(id.to_string()).or_default()
+    }
+
+    /// The progress of lesson `id`.
+    #[must_use]
+    pub fn lesson(&self, id: &str) -> Option<&LessonProgress> {
+        self.progress.lessons.get(id)
+    }
+
+    /// Saves atomically (a temporary file, then a rename).
+    ///
+    /// # Errors
+    /// The folder cannot be made or the file cannot be written.
+    pub fn save(&self) -> Result<(), String> {
+        let Some(path) = &self.path else { return Ok(()) };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+        }
+        let json = serde_json::to_vec_pretty(&self.progress).map_err(|e| e.to_string())?;
+        crate::fsutil::write_bytes_atomic(path, &json).map_err(|e| format!("cannot save {}: {e}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_survives_a_round_trip_and_a_damaged_file_is_set_aside() {
+        let dir = std::env::temp_dir().join(format!("hl-progress-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("progress.json");
+        let mut store = ProgressStore::open(Some(path.clone()));
+        assert!(store.warning.is_none());
+        store.lesson_mut("aliasing").done.insert(0);
+        store.lesson_mut("aliasing").current = 1;
+        store.save().expect("saves");
+        let again = ProgressStore::open(Some(path.clone()));
+        assert_eq!(again.progress, store.progress);
+
+        std::fs::write(&path, b"{ not json").expect("write");
+        let fresh = ProgressStore::open(Some(path.clone()));
+        assert!(fresh.progress.lessons.is_empty());
+        let warning = fresh.warning.expect("a warning");
+        assert!(warning.contains("damaged") && warning.contains("corrupt"), "{warning}");
+        assert!(!path.exists(), "moved aside");
+        let kept: Vec<_> = std::fs::read_dir(&dir)
+            .expect("dir")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with("progress.json.corrupt-"))
+            .collect();
+        assert_eq!(kept.len(), 1, "the damaged file is kept");
+        assert_eq!(std::fs::read(kept[0].path()).expect("read"), b"{ not json");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
