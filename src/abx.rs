@@ -13,6 +13,17 @@ pub enum Side {
     B,
 }
 
+impl Side {
+    /// The other side.
+    #[must_use]
+    pub fn other(self) -> Self {
+        match self {
+            Self::A => Self::B,
+            Self::B => Self::A,
+        }
+    }
+}
+
 /// A series of ABX trials.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Abx {

@@ -51,6 +51,24 @@ pub fn data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("org", "Headroom Lab", "headroom-lab").map(|p| p.data_dir().to_path_buf())
 }
 
+/// A folder shipped with the program (`lessons`, `assets/demos`): `$ENV_VAR` if set, else
+/// `REL` in the working folder, beside the program, or in the source tree it was built from.
+#[must_use]
+pub fn shipped_dir(env_var: &str, rel: &str) -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os(env_var) {
+        return Some(PathBuf::from(d));
+    }
+    let mut candidates = vec![PathBuf::from(rel)];
+    if let Ok(exe) = std::env::current_exe()
+        && let Some(dir) = exe.parent()
+    {
+        candidates.push(dir.join(rel));
+        candidates.push(dir.join("../..").join(rel));
+    }
+    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel));
+    candidates.into_iter().find(|d| d.is_dir())
+}
+
 /// Moves a damaged file aside (`NAME.corrupt-SECONDS`), never deleting it; returns where.
 ///
 /// # Errors
@@ -74,6 +92,44 @@ pub fn set_aside(path: &Path) -> io::Result<PathBuf> {
 /// Any I/O error.
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic(path, |w| w.write_all(bytes))
+}
+
+/// Reads `path` as JSON. A missing file gives `(None, None)`; a file that cannot be read gives
+/// a warning; one that cannot be parsed is set aside (never deleted) with a warning naming
+/// where it went. `what` names the file for people ("your progress", "the settings").
+#[must_use]
+pub fn load_json_or_set_aside<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> (Option<T>, Option<String>) {
+    match fs::read(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => (None, None),
+        Err(e) => (None, Some(format!("cannot read {what} ({}): {e}", path.display()))),
+        Ok(bytes) => match serde_json::from_slice::<T>(&bytes) {
+            Ok(value) => (Some(value), None),
+            Err(e) => (
+                None,
+                Some(match set_aside(path) {
+                    Ok(aside) => {
+                        format!(
+                            "{what} file was damaged ({e}); it was kept as {} and you start afresh",
+                            aside.display()
+                        )
+                    }
+                    Err(r) => format!("{what} file is damaged ({e}) and could not be moved aside ({r})"),
+                }),
+            ),
+        },
+    }
+}
+
+/// Writes `value` as pretty JSON to `path` atomically, making its folder if needed.
+///
+/// # Errors
+/// The folder cannot be made or the file cannot be written.
+pub fn save_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+    }
+    let json = serde_json::to_vec_pretty(value).map_err(|e| e.to_string())?;
+    write_bytes_atomic(path, &json).map_err(|e| format!("cannot save {}: {e}", path.display()))
 }
 
 #[cfg(test)]

@@ -80,7 +80,7 @@ fn converter_and_desk_app(options: &AppOptions) -> App {
 /// `headroom-lab render --scene ... --json` reads: one engine, one set of numbers.
 #[test]
 fn the_desk_meters_match_the_command_line_render() {
-    let scene = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/clean-mix.toml");
+    let scene = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demos/15-clean-mix.toml");
     let mut app = desk_app(&scene);
     assert!(app.world().resource::<headroom_lab::app::audio::AudioLink>().is_visual_only());
     app.world_mut().resource_mut::<UiState>().0.playing = true;
@@ -161,7 +161,7 @@ fn adding_a_track_from_a_file() {
 fn losing_the_audio_device_falls_back_to_visual_only() {
     use headroom_lab::app::audio::AudioLink;
     use headroom_lab::app::chain::ChainState;
-    let scene = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/clean-mix.toml");
+    let scene = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demos/15-clean-mix.toml");
     let mut app = desk_app(&scene);
     app.world_mut().resource_mut::<UiState>().0.playing = true;
     let position = |app: &App| app.world().resource::<ChainState>().lab.as_ref().expect("chain").snapshot().position;
@@ -229,4 +229,75 @@ fn lessons_check_goals_in_the_app_and_save_progress() {
     assert!(saved.warning.is_none());
     assert!(saved.lesson("aliasing").expect("saved").done.contains(&1), "{:?}", saved.progress);
     std::fs::remove_dir_all(&data).ok();
+}
+
+/// The classroom plugin: theme and scale are remembered across sessions (written to the data
+/// folder), a demo opens on its screen, the measurements go to a CSV named with the demo and
+/// the time, and the current state saved as a scene comes back as a demo.
+#[test]
+fn the_classroom_remembers_settings_opens_demos_and_writes_figures() {
+    use headroom_lab::app::teacher::{Teacher, plugin as teacher_plugin};
+    use headroom_lab::ui::teacher::TeacherRequest;
+    use headroom_lab::ui::theme::ThemeKind;
+    let data = std::env::temp_dir().join(format!("hl-app-teacher-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let options = AppOptions { data_dir: Some(data.clone()), ..AppOptions::default() };
+    let classroom = |options: &AppOptions| {
+        let mut app = converter_and_desk_app(options);
+        app.add_plugins(teacher_plugin(options));
+        app.update();
+        app
+    };
+    let mut app = classroom(&options);
+    assert_eq!(app.world().resource::<UiState>().0.theme, ThemeKind::Dark);
+    {
+        let mut ui = app.world_mut().resource_mut::<UiState>();
+        ui.0.theme = ThemeKind::Projector;
+        ui.0.teacher.scale = 2.0;
+    }
+    app.update();
+    let saved = std::fs::read_to_string(data.join("settings.json")).expect("settings saved");
+    assert!(saved.contains("projector"), "{saved}");
+    let next_lesson = classroom(&options);
+    let ui = &next_lesson.world().resource::<UiState>().0;
+    assert_eq!((ui.theme, ui.teacher.scale), (ThemeKind::Projector, 2.0), "remembered");
+
+    let n = app.world().resource::<Teacher>().demos.demos.len();
+    let aliasing = (0..n)
+        .find(|&i| app.world().resource::<Teacher>().demos.demos[i].path.ends_with("06-aliasing-30k.toml"))
+        .expect("the aliasing demo");
+    app.world_mut().resource_mut::<Teacher>().pending.push(TeacherRequest::OpenDemo(aliasing));
+    app.update();
+    app.update();
+    let ui = &app.world().resource::<UiState>().0;
+    assert_eq!(ui.screen, headroom_lab::ui::app_ui::Screen::Converter);
+    assert!((ui.converter.params.source.freq_hz - 30_000.0).abs() < 1e-9);
+    assert_eq!(ui.chain.scene.tracks.len(), 4, "a converter demo leaves the desk's session alone");
+
+    app.world_mut().resource_mut::<Teacher>().pending.push(TeacherRequest::Csv);
+    app.update();
+    let figures: Vec<_> = std::fs::read_dir(data.join("figures")).expect("figures").filter_map(Result::ok).collect();
+    assert_eq!(figures.len(), 1);
+    let name = figures[0].file_name().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("aliasing-30-khz-at-44-1-khz_20") && figures[0].path().extension().is_some_and(|e| e == "csv"),
+        "{name}"
+    );
+    let csv = std::fs::read_to_string(figures[0].path()).expect("csv");
+    assert!(csv.lines().any(|l| l.starts_with("alias_hz,14100.0")), "{csv}");
+
+    app.world_mut().resource_mut::<UiState>().0.converter.params.quantizer.bit_depth =
+        headroom_lab::dsp::quantizer::BitDepth::Fixed(8);
+    app.world_mut().resource_mut::<Teacher>().pending.push(TeacherRequest::SaveScene("My aliasing demo".into()));
+    app.update();
+    let path = data.join("scenes/my-aliasing-demo.toml");
+    let scene = headroom_lab::chain::scene::Scene::load(&path).expect("a valid scene");
+    assert_eq!(
+        scene.converter.expect("converter").quantizer.bit_depth,
+        headroom_lab::dsp::quantizer::BitDepth::Fixed(8)
+    );
+    let reopened = classroom(&options);
+    let demos = &reopened.world().resource::<Teacher>().demos.demos;
+    assert!(demos.last().is_some_and(|d| d.saved && d.scene.name == "My aliasing demo"), "listed next lesson");
+    let _ = std::fs::remove_dir_all(data);
 }

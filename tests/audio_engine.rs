@@ -73,7 +73,14 @@ fn allocations_in(f: impl FnOnce()) -> usize {
 }
 
 fn scene(name: &str) -> Scene {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/scenes").join(name);
+    // The demos are numbered in class order: find "NN-name".
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demos");
+    let path = std::fs::read_dir(&dir)
+        .expect("assets/demos")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(&format!("-{name}"))))
+        .unwrap_or_else(|| dir.join(name));
     Scene::load(&path).expect("the scene loads")
 }
 

@@ -246,7 +246,7 @@ fn analyze_reads_every_supported_format() {
 }
 
 fn scene_path(name: &str) -> String {
-    format!("{}/assets/scenes/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/assets/demos/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]
@@ -256,7 +256,7 @@ fn render_a_scene_stage_with_every_meter() {
     let j = json(&run(&[
         "render",
         "--scene",
-        &scene_path("clean-mix.toml"),
+        &scene_path("15-clean-mix.toml"),
         "--stage",
         "export",
         "--out",
@@ -296,7 +296,7 @@ fn render_a_scene_stage_with_every_meter() {
     let t = json(&run(&[
         "render",
         "--scene",
-        &scene_path("too-hot-tracking.toml"),
+        &scene_path("13-too-hot-tracking.toml"),
         "--stage",
         "track:Drums:adc",
         "--seconds",
@@ -309,7 +309,7 @@ fn render_a_scene_stage_with_every_meter() {
 
 #[test]
 fn scene_check_and_bad_stages() {
-    let ok = run(&["scene", "check", &scene_path("clean-mix.toml")]);
+    let ok = run(&["scene", "check", &scene_path("15-clean-mix.toml")]);
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     let dir = temp_dir("badscene");
     let bad = dir.join("bad.toml");
@@ -318,7 +318,7 @@ fn scene_check_and_bad_stages() {
     let r = run(&["scene", "check", p(&bad)]);
     assert_refused(&r, "bad.toml:6: field `tracks[0].fader_db`");
     assert_refused(
-        &run(&["render", "--scene", &scene_path("clean-mix.toml"), "--stage", "track:Tuba", "--json"]),
+        &run(&["render", "--scene", &scene_path("15-clean-mix.toml"), "--stage", "track:Tuba", "--json"]),
         "unknown stage",
     );
     assert_refused(&run(&["scene", "check", p(&dir.join("missing.toml"))]), "cannot read");
@@ -405,5 +405,28 @@ fn render_writes_any_point_in_any_format() {
     assert_eq!(headroom_lab::wav::read_file(&analog).expect("a WAV").sample_rate, 48_000);
     assert_refused(&run(&["render", "--point", "middle", "--out", p(&analog)]), "point");
     assert_refused(&run(&["render", "--format", "12", "--out", p(&analog)]), "format");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `measure`: the measurements as CSV (the app's Figures menu writes the same table), to
+/// standard output or atomically to a file; nothing to measure is refused in one line.
+#[test]
+fn measure_writes_the_measurements_as_csv() {
+    let out = run(&["measure", "--scene", &scene_path("06-aliasing-30k.toml")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(csv.lines().nth(1).is_some_and(|l| l == "quantity,value,unit,about,note"), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("alias_hz,14100.0")), "{csv}");
+    let dir = std::env::temp_dir().join(format!("hl-cli-measure-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("mix.csv");
+    let out = run(&["measure", "--scene", &scene_path("15-clean-mix.toml"), "--out", file.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&file).expect("written");
+    let tp = text.lines().find(|l| l.starts_with("master.true_peak_dbtp,")).expect("the master's true peak");
+    let value: f64 = tp.split(',').nth(1).and_then(|v| v.parse().ok()).expect("a number");
+    assert!(value <= -1.0 + 0.05, "the clean mix's limiter holds -1 dBTP: {value}");
+    assert_refused(&run(&["measure"]), "--scene");
+    assert_refused(&run(&["measure", "--preset", "nonsense"]), "unknown preset");
     std::fs::remove_dir_all(&dir).ok();
 }

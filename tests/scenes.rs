@@ -1,13 +1,13 @@
-//! Scene files: every example in assets/scenes loads and runs; broken ones are refused with the
+//! Scene files: every example in assets/demos loads and runs; broken ones are refused with the
 //! file, the line and the field.
 
 use headroom_lab::chain::engine::{Chain, StageId};
 use headroom_lab::chain::scene::Scene;
 
 fn scene_files() -> Vec<std::path::PathBuf> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demos");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("assets/scenes exists")
+        .expect("assets/demos exists")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
@@ -32,14 +32,14 @@ fn every_example_scene_loads_and_renders() {
 
 #[test]
 fn the_example_scenes_show_what_they_say() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demos");
     let run = |name: &str| {
         let scene = Scene::load(&dir.join(name)).expect("loads");
         let mut chain = Chain::new(&scene).expect("builds");
         chain.render(StageId::Export, 16 * 48_000);
         chain.readout()
     };
-    let clean = run("clean-mix.toml");
+    let clean = run("15-clean-mix.toml");
     for t in &clean.tracks {
         assert!(
             (-12.0..=-6.0).contains(&t.adc.sample_peak_dbfs),
@@ -53,13 +53,13 @@ fn the_example_scenes_show_what_they_say() {
     assert!(clean.master.true_peak_dbtp.expect("tp") <= -1.0);
     assert!((clean.master.lufs_integrated.expect("lufs") + 14.0).abs() <= 1.0);
 
-    let hot = run("too-hot-tracking.toml");
+    let hot = run("13-too-hot-tracking.toml");
     assert!(hot.tracks[0].adc.clipped_samples > 0 && hot.tracks[1].adc.clipped_samples > 0);
 
-    let over = run("float-bus-over.toml");
+    let over = run("16-float-bus-over.toml");
     assert!(over.bus.sample_peak_dbfs > 0.0 && over.export.clipped_samples > 0);
 
-    let codec = run("loud-master-codec.toml");
+    let codec = run("17-loud-master-codec.toml");
     assert!(codec.master.true_peak_dbtp.expect("tp") <= -0.1 && codec.export.true_peak_dbtp.expect("tp") > 0.0);
 }
 
@@ -122,10 +122,47 @@ fn an_unreadable_track_file_is_refused_with_the_reason() {
 
 #[test]
 fn the_documented_example_parses() {
-    let doc = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/README.md"))
+    let doc = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demos/README.md"))
         .expect("README");
     let block = doc.split("```toml").nth(1).and_then(|b| b.split("```").next()).expect("a toml block");
     let scene = Scene::from_toml("README.md", block).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(scene.tracks.len(), 3);
     assert!(scene.converter.is_some());
+}
+
+/// The demo library: every file loads, they come in class order (converter topics first, then
+/// the desk), and the converter demos show what their descriptions say, measured on the model.
+#[test]
+fn the_demo_library_loads_in_order_and_its_demos_show_what_they_say() {
+    use headroom_lab::chain::scene::Screen;
+    use headroom_lab::lesson::expr::{Reader, Value};
+    use headroom_lab::lesson::measure::{SimState, measure};
+    use headroom_lab::lesson::quantity::{ConvQ, Quantity, Scope};
+    use headroom_lab::sim::demos::{DemoLibrary, builtin_dir};
+    let lib = DemoLibrary::load(builtin_dir().as_deref(), None);
+    assert!(lib.broken.is_empty(), "{:?}", lib.broken);
+    assert!(lib.demos.len() >= 12, "{}", lib.demos.len());
+    let first_desk = lib.demos.iter().position(|d| d.scene.screen == Screen::Chain).expect("desk demos");
+    assert!(lib.demos[first_desk..].iter().all(|d| d.scene.screen == Screen::Chain), "converter topics come first");
+    let read = |stem: &str, q: ConvQ| -> f64 {
+        let demo = lib.demos.iter().find(|d| d.path.to_string_lossy().contains(stem)).expect(stem);
+        let state = SimState {
+            screen: Scope::Converter,
+            converter: demo.scene.converter.clone().expect("converter settings"),
+            ..SimState::default()
+        };
+        match measure(&state, 1.0).expect("measures").read(&Quantity::Conv(q)) {
+            Value::Num(x) => x,
+            other => panic!("{stem} {q:?}: {other:?}"),
+        }
+    };
+    assert!(read("01-", ConvQ::Clipped) > 0.0, "the wall clips");
+    assert!((read("02-", ConvQ::Snr) - 25.8).abs() < 1.5, "4 bits: 6.02 x 4 + 1.76 dB");
+    assert!((read("03-", ConvQ::Snr) - 38.0).abs() < 1.0, "-60 dBFS in 16 bits");
+    assert!((read("03-", ConvQ::BitsUsed) - 6.0).abs() < 0.5, "a 6-bit recording");
+    assert!((read("06-", ConvQ::AliasHz) - 14_100.0).abs() < 1.0);
+    assert!((read("08-", ConvQ::AliasHz) - 14_100.0).abs() < 1.0, "the gentle filter lets it through");
+    assert!(read("08-", ConvQ::AliasDbfs) < -6.0, "but lower");
+    let isp = read("12-", ConvQ::TruePeak) - read("12-", ConvQ::SamplePeak);
+    assert!((isp - 3.01).abs() < 0.2, "true peak {isp:.2} dB above the samples");
 }

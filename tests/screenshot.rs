@@ -19,6 +19,8 @@ fn shoot(args: &[&str], out: &Path) {
         .args(args)
         .args(["--no-audio", "--screenshot", out.to_str().expect("utf-8 path"), "--frames", "6"])
         .env_remove("WAYLAND_DISPLAY")
+        // Never the user's remembered theme and scale: a fresh data folder per picture.
+        .env("HEADROOM_LAB_DATA_DIR", out.with_extension("data"))
         .output()
         .expect("xvfb-run runs");
     assert!(status.status.success(), "the app failed: {}", String::from_utf8_lossy(&status.stderr));
@@ -80,5 +82,36 @@ fn the_lesson_panel_is_drawn() {
         .filter(|&(x, y)| a.get_pixel(x, y) != b.get_pixel(x, y))
         .count();
     assert!(right_differs > 20_000, "only {right_differs} pixels of the right side changed");
+    std::fs::remove_dir_all(&d).ok();
+}
+
+fn mean_luma(img: &image::RgbImage) -> f64 {
+    img.pixels().map(|p| 0.2126 * f64::from(p[0]) + 0.7152 * f64::from(p[1]) + 0.0722 * f64::from(p[2])).sum::<f64>()
+        / (img.width() * img.height()) as f64
+}
+
+/// The projector theme at 1x (1280x720) and 2x (2560x1440) on both screens: light pictures of
+/// the size asked for, clearly unlike the dark theme's.
+#[test]
+fn projector_screenshots_at_1x_and_2x() {
+    require_xvfb();
+    let d = dir("projector");
+    let scene = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demos/15-clean-mix.toml");
+    for (name, extra) in [("converter", vec!["--preset", "aliasing"]), ("desk", vec!["--scene", scene])] {
+        let dark = d.join(format!("{name}-dark.png"));
+        shoot(&[extra.as_slice(), &["--size", "1280x720"]].concat(), &dark);
+        let dark_luma = mean_luma(&image::open(&dark).expect("a PNG").to_rgb8());
+        for (scale, size, dims) in [("1", "1280x720", (1280, 720)), ("2", "2560x1440", (2560, 1440))] {
+            let out = d.join(format!("{name}-projector-{scale}x.png"));
+            shoot(&[extra.as_slice(), &["--projector", "--scale", scale, "--size", size]].concat(), &out);
+            let img = image::open(&out).expect("a PNG").to_rgb8();
+            assert_eq!(img.dimensions(), dims);
+            let luma = mean_luma(&img);
+            assert!(
+                luma > 180.0 && luma > dark_luma + 100.0,
+                "{name} {scale}x: mean luma {luma:.0} (dark {dark_luma:.0})"
+            );
+        }
+    }
     std::fs::remove_dir_all(&d).ok();
 }

@@ -168,7 +168,7 @@ fn drive(
 }
 
 /// Saves a captured image as PNG atomically (temporary file, then rename).
-fn save_png(image: &Image, path: &std::path::Path) -> Result<(), String> {
+pub(super) fn save_png(image: &Image, path: &std::path::Path) -> Result<(), String> {
     let dynamic = image.clone().try_into_dynamic().map_err(|e| e.to_string())?;
     let rgb = dynamic.to_rgb8();
     let tmp = path.with_extension("tmp.png");

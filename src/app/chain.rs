@@ -59,7 +59,9 @@ fn open_scene(ui: &mut UiState, path: &Path) {
     }
 }
 
-fn show_scene(ui: &mut UiState, scene: Scene, message: &str) {
+/// Shows `scene`: its converter settings on the converter screen, its session on the desk
+/// (a converter-only scene, without tracks, leaves the desk as it is), on the screen it names.
+pub(super) fn show_scene(ui: &mut UiState, scene: Scene, message: &str) {
     if let Some(conv) = &scene.converter {
         ui.0.converter = crate::ui::converter_screen::ConverterUi::new(conv.clone());
     }
@@ -67,7 +69,10 @@ fn show_scene(ui: &mut UiState, scene: Scene, message: &str) {
         SceneScreen::Chain => Screen::Chain,
         SceneScreen::Converter => Screen::Converter,
     };
-    ui.0.chain.scene = scene;
+    ui.0.teacher.title = Some(scene.name.clone());
+    if scene.screen == SceneScreen::Chain || !scene.tracks.is_empty() {
+        ui.0.chain.scene = scene;
+    }
     ui.0.chain.message = Some((message.to_string(), false));
 }
 

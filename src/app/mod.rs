@@ -1,5 +1,5 @@
-//! The Bevy app: a set of plugins (simulation, the desk's chain, sound, user interface, capture
-//! for screenshots and benchmarks), each in its own module. `run` checks that a window can open, builds the app
+//! The Bevy app: a set of plugins (simulation, the desk's chain, sound, lessons, the classroom,
+//! user interface, capture for screenshots and benchmarks), each in its own module. `run` checks that a window can open, builds the app
 //! and runs it.
 
 pub mod audio;
@@ -7,6 +7,7 @@ mod capture;
 pub mod chain;
 pub mod lessons;
 pub mod simulation;
+pub mod teacher;
 mod ui;
 
 use std::path::PathBuf;
@@ -35,10 +36,10 @@ pub struct AppOptions {
     pub bench_frames: Option<u32>,
     /// Measure an empty window instead of the app.
     pub bench_empty: bool,
-    /// UI scale (1 to 3).
-    pub scale: f32,
-    /// Colour theme.
-    pub theme: ThemeKind,
+    /// UI scale (1 to 3) for this session (none: the one remembered).
+    pub scale: Option<f32>,
+    /// Colour theme for this session (none: the one remembered).
+    pub theme: Option<ThemeKind>,
     /// Start with the transport running.
     pub play: bool,
     /// A scene file to open.
@@ -145,6 +146,7 @@ pub fn run(options: AppOptions) -> ExitCode {
             chain::plugin(&options),
             audio::plugin(&options),
             lessons::plugin(&options),
+            teacher::plugin(&options),
             ui::plugin(&options),
         ));
     }

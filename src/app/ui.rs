@@ -18,18 +18,10 @@ struct Applied {
     scale: f32,
 }
 
-/// The requested UI scale.
-#[derive(Resource)]
-pub struct UiScale(pub f32);
-
-pub(super) fn plugin(options: &AppOptions) -> impl Fn(&mut App) + use<> {
-    let scale = options.scale.clamp(1.0, 3.0);
-    let theme = options.theme;
+pub(super) fn plugin(_options: &AppOptions) -> impl Fn(&mut App) + use<> {
     move |app: &mut App| {
-        app.insert_resource(UiScale(scale))
-            .init_resource::<Applied>()
+        app.init_resource::<Applied>()
             .add_systems(PreStartup, spawn_camera.before(EguiStartupSet::InitContexts))
-            .add_systems(Startup, move |mut ui: ResMut<UiState>| ui.0.theme = theme)
             .add_systems(EguiPrimaryContextPass, draw);
     }
 }
@@ -59,16 +51,19 @@ fn draw(
     mut chain: ResMut<ChainState>,
     mut audio: Option<ResMut<super::audio::AudioLink>>,
     mut lessons: Option<ResMut<super::lessons::Lessons>>,
+    mut teacher: Option<ResMut<super::teacher::Teacher>>,
     mut applied: ResMut<Applied>,
-    scale: Res<UiScale>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let theme = Theme::of(ui_state.0.theme);
-    if applied.theme != Some(theme.kind) || applied.scale != scale.0 {
+    let scale = crate::settings::clamp_scale(ui_state.0.teacher.scale);
+    if applied.theme != Some(theme.kind) || applied.scale != scale {
         theme.apply(&ctx);
-        ctx.set_zoom_factor(scale.0);
+        // Ctrl +/- are the app's own shortcuts, remembered with the settings.
+        ctx.options_mut(|o| o.zoom_with_keyboard = false);
+        ctx.set_zoom_factor(scale);
         applied.theme = Some(theme.kind);
-        applied.scale = scale.0;
+        applied.scale = scale;
     }
     let mut root = root_ui(&ctx);
     // Edit a copy so that Bevy sees a change only when something really changed.
@@ -84,8 +79,16 @@ fn draw(
         step_secs: l.step_secs,
         checking: l.checking(),
     });
+    let frozen = state.teacher.frozen;
+    let (converter_snap, chain_snap, demos) = match teacher.as_deref_mut() {
+        Some(t) => {
+            let (c, d, lib) = t.views(frozen, &results.snapshot, chain_snap);
+            (c, d, Some(lib))
+        }
+        None => (&results.snapshot, chain_snap, None),
+    };
     let views =
-        crate::ui::app_ui::Views { converter: &results.snapshot, chain: chain_snap, sound, lessons: lesson_view };
+        crate::ui::app_ui::Views { converter: converter_snap, chain: chain_snap, sound, lessons: lesson_view, demos };
     let actions = app_ui(&mut root, &mut state, views, &theme);
     if state != ui_state.0 {
         ui_state.0 = state;
@@ -98,6 +101,11 @@ fn draw(
     }
     if let (Some(request), Some(a)) = (actions.sound.export, audio.as_deref_mut()) {
         a.start_export(request);
+    }
+    if !actions.teacher.is_empty()
+        && let Some(t) = teacher.as_deref_mut()
+    {
+        t.pending.extend(actions.teacher);
     }
     if !actions.lessons.is_empty()
         && let Some(l) = lessons.as_deref_mut()

@@ -327,18 +327,18 @@ impl Default for Scene {
     }
 }
 
-/// The example scenes built into the app (the files under assets/scenes): file stem, title,
+/// The example scenes built into the app (the files under assets/demos): file stem, title,
 /// text.
 pub const EXAMPLES: [(&str, &str, &str); 5] = [
-    ("clean-mix", "Clean mix", include_str!("../../assets/scenes/clean-mix.toml")),
-    ("too-hot-tracking", "Too hot while tracking", include_str!("../../assets/scenes/too-hot-tracking.toml")),
+    ("clean-mix", "Clean mix", include_str!("../../assets/demos/15-clean-mix.toml")),
+    ("too-hot-tracking", "Too hot while tracking", include_str!("../../assets/demos/13-too-hot-tracking.toml")),
     (
         "too-quiet-noisy-makeup",
         "Too quiet, made up later",
-        include_str!("../../assets/scenes/too-quiet-noisy-makeup.toml"),
+        include_str!("../../assets/demos/14-too-quiet-noisy-makeup.toml"),
     ),
-    ("float-bus-over", "Float bus over 0 dBFS", include_str!("../../assets/scenes/float-bus-over.toml")),
-    ("loud-master-codec", "Loud master through a codec", include_str!("../../assets/scenes/loud-master-codec.toml")),
+    ("float-bus-over", "Float bus over 0 dBFS", include_str!("../../assets/demos/16-float-bus-over.toml")),
+    ("loud-master-codec", "Loud master through a codec", include_str!("../../assets/demos/17-loud-master-codec.toml")),
 ];
 
 /// A built-in example scene by its file stem (`clean-mix`), or the band for `band`.

@@ -3,6 +3,7 @@
 
 mod analyze;
 mod lessons;
+mod measure;
 mod render;
 mod scene;
 
@@ -52,10 +53,10 @@ pub struct AppArgs {
     /// With --bench-frames: measure an empty window (the baseline) instead of the app.
     #[arg(long)]
     pub bench_empty: bool,
-    /// UI scale, 1 to 3.
-    #[arg(long, default_value_t = 1.0)]
-    pub scale: f32,
-    /// Start in the projector theme.
+    /// UI scale, 1 to 3 (default: the one last chosen in the app).
+    #[arg(long)]
+    pub scale: Option<f32>,
+    /// Start in the projector theme (default: the theme last chosen in the app).
     #[arg(long)]
     pub projector: bool,
     /// Start with the transport running.
@@ -101,6 +102,8 @@ pub enum Command {
     /// Check lesson files.
     #[command(subcommand)]
     Lessons(lessons::LessonsCommand),
+    /// The measurements of a scene or a converter preset as CSV (as the app exports them).
+    Measure(measure::MeasureArgs),
     /// Work with scene files.
     #[command(subcommand)]
     Scene(scene::SceneCommand),
@@ -225,6 +228,7 @@ pub fn main() -> ExitCode {
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Scene(cmd)) => scene::run(&cmd),
         Some(Command::Lessons(cmd)) => lessons::run(&cmd),
+        Some(Command::Measure(args)) => measure::run(&args),
         None => return run_app(&cli.app),
     };
     match result {
@@ -250,8 +254,10 @@ fn run_app(args: &AppArgs) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }
-    if !(1.0..=3.0).contains(&args.scale) {
-        eprintln!("error: --scale must be between 1 and 3 (got {})", args.scale);
+    if let Some(scale) = args.scale
+        && !(1.0..=3.0).contains(&scale)
+    {
+        eprintln!("error: --scale must be between 1 and 3 (got {scale})");
         return ExitCode::from(2);
     }
     crate::app::run(crate::app::AppOptions {
@@ -262,7 +268,7 @@ fn run_app(args: &AppArgs) -> ExitCode {
         bench_frames: args.bench_frames,
         bench_empty: args.bench_empty,
         scale: args.scale,
-        theme: if args.projector { crate::ui::theme::ThemeKind::Projector } else { crate::ui::theme::ThemeKind::Dark },
+        theme: args.projector.then_some(crate::ui::theme::ThemeKind::Projector),
         play: args.play,
         scene: args.scene.clone(),
         add_track: args.add_track.clone(),

@@ -80,18 +80,7 @@ impl Library {
 /// folder, beside the program, or in the source tree it was built from.
 #[must_use]
 pub fn builtin_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("HEADROOM_LAB_LESSONS") {
-        return Some(PathBuf::from(d));
-    }
-    let mut candidates = vec![PathBuf::from("lessons")];
-    if let Ok(exe) = std::env::current_exe()
-        && let Some(dir) = exe.parent()
-    {
-        candidates.push(dir.join("lessons"));
-        candidates.push(dir.join("../../lessons"));
-    }
-    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("lessons"));
-    candidates.into_iter().find(|d| d.is_dir())
+    crate::fsutil::shipped_dir("HEADROOM_LAB_LESSONS", "lessons")
 }
 
 /// The user's own lessons: `lessons/` in the data folder.

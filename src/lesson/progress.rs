@@ -60,22 +60,11 @@ impl ProgressStore {
     pub fn open(path: Option<PathBuf>) -> Self {
         let mut store = Self { path, progress: Progress { version: 1, ..Progress::default() }, warning: None };
         let Some(p) = store.path.clone() else { return store };
-        match std::fs::read(&p) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => store.warning = Some(format!("cannot read your progress ({}): {e}", p.display())),
-            Ok(bytes) => match serde_json::from_slice::<Progress>(&bytes) {
-                Ok(progress) => store.progress = progress,
-                Err(e) => {
-                    store.warning = Some(match crate::fsutil::set_aside(&p) {
-                        Ok(aside) => format!(
-                            "your progress file was damaged ({e}); it was kept as {} and you start afresh",
-                            aside.display()
-                        ),
-                        Err(r) => format!("your progress file is damaged ({e}) and could not be moved aside ({r})"),
-                    });
-                }
-            },
+        let (loaded, warning) = crate::fsutil::load_json_or_set_aside::<Progress>(&p, "your progress");
+        if let Some(progress) = loaded {
+            store.progress = progress;
         }
+        store.warning = warning;
         store
     }
 
@@ -102,11 +91,7 @@ impl ProgressStore {
     /// The folder cannot be made or the file cannot be written.
     pub fn save(&self) -> Result<(), String> {
         let Some(path) = &self.path else { return Ok(()) };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
-        }
-        let json = serde_json::to_vec_pretty(&self.progress).map_err(|e| e.to_string())?;
-        crate::fsutil::write_bytes_atomic(path, &json).map_err(|e| format!("cannot save {}: {e}", path.display()))
+        crate::fsutil::save_json(path, &self.progress)
     }
 }
 

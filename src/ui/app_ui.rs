@@ -10,6 +10,9 @@ use crate::ui::chain_screen::{ChainActions, ChainUi, chain_screen_ui};
 use crate::ui::converter_screen::{ConverterUi, converter_screen_ui};
 use crate::ui::lessons::{LessonAction, LessonUi, LessonView, lesson_panel_ui};
 use crate::ui::sound::{SoundActions, SoundStatus, SoundUi, sound_bar_ui};
+use crate::ui::teacher::{
+    Command, TeacherRequest, TeacherUi, demos_menu_ui, read_commands, run_command, shortcuts_overlay_ui, view_menu_ui,
+};
 use crate::ui::theme::{Theme, ThemeKind};
 
 /// The screens of the app.
@@ -39,6 +42,8 @@ pub struct AppUi {
     pub sound: SoundUi,
     /// The lesson panel.
     pub lessons: LessonUi,
+    /// Classroom settings: scale, full screen, freeze, notes, demos.
+    pub teacher: TeacherUi,
 }
 
 /// What the UI asks the app to do this frame.
@@ -52,6 +57,8 @@ pub struct UiActions {
     pub sound: SoundActions,
     /// What the lesson panel asks for.
     pub lessons: Vec<LessonAction>,
+    /// What the teacher's menus and keys ask for.
+    pub teacher: Vec<TeacherRequest>,
 }
 
 /// What the screens show: the latest results of the simulation.
@@ -65,24 +72,67 @@ pub struct Views<'a> {
     pub sound: &'a SoundStatus,
     /// The lessons and the student's progress (none: no lesson panel).
     pub lessons: Option<LessonView<'a>>,
+    /// The demo library (none: no Demos menu).
+    pub demos: Option<&'a crate::sim::demos::DemoLibrary>,
+}
+
+/// Runs keyboard and menu commands.
+fn run_commands(app: &mut AppUi, commands: &[Command], demos: usize, actions: &mut UiActions) {
+    for &c in commands {
+        let out = run_command(app, c, demos);
+        actions.converter_changed |= out.converter_changed;
+        actions.teacher.extend(out.request);
+    }
 }
 
 /// Draws the whole window.
 pub fn app_ui(root: &mut Ui, app: &mut AppUi, views: Views<'_>, theme: &Theme) -> UiActions {
     let mut actions = UiActions::default();
+    let demos = views.demos.map_or(0, |d| d.demos.len());
+    // Shortcuts first, so that a control never also acts on a key that was a shortcut.
+    let commands = read_commands(root.ctx());
+    run_commands(app, &commands, demos, &mut actions);
+    let menu_commands = top_bar_ui(root, app, &views, theme, &mut actions);
+    run_commands(app, &menu_commands, demos, &mut actions);
+    if app.teacher.help {
+        shortcuts_overlay_ui(root.ctx(), &mut app.teacher.help, theme);
+    }
+    actions.sound = sound_bar_ui(root, app, views.sound, theme);
+    if let Some(lessons) = &views.lessons {
+        actions.lessons = lesson_panel_ui(root, app, lessons, theme);
+    }
+    match app.screen {
+        Screen::Converter => {
+            actions.converter_changed |= converter_screen_ui(root, &mut app.converter, views.converter, theme);
+        }
+        Screen::Chain => actions.chain = chain_screen_ui(root, &mut app.chain, views.chain, theme),
+    }
+    actions
+}
+
+/// The top bar: screens, transport, presets, demos, view, export, lessons, help, status;
+/// returns the commands chosen from the View menu.
+fn top_bar_ui(
+    root: &mut Ui,
+    app: &mut AppUi,
+    views: &Views<'_>,
+    theme: &Theme,
+    actions: &mut UiActions,
+) -> Vec<Command> {
+    let mut menu_commands = Vec::new();
     egui::Panel::top("top_bar").show(root, |ui| {
         ui.horizontal_wrapped(|ui| {
             ui.heading(RichText::new("Headroom Lab").strong());
             ui.separator();
             ui.selectable_value(&mut app.screen, Screen::Converter, "Converter")
-                .on_hover_text("Sampling, quantization, aliasing, clipping.");
+                .on_hover_text("Sampling, quantization, aliasing, clipping (C).");
             ui.selectable_value(&mut app.screen, Screen::Chain, "Mixing desk")
-                .on_hover_text("Gain staging from tracking to mix, master and export.");
+                .on_hover_text("Gain staging from tracking to mix, master and export (K).");
             ui.separator();
             let play = if app.playing { "⏸ Pause" } else { "▶ Play" };
             if ui
                 .button(play)
-                .on_hover_text("Run the signal through time, like an oscilloscope; pause to hold it still.")
+                .on_hover_text("Run the signal through time, like an oscilloscope; pause to hold it still (Space).")
                 .clicked()
             {
                 app.playing = !app.playing;
@@ -106,36 +156,54 @@ pub fn app_ui(root: &mut Ui, app: &mut AppUi, views: Views<'_>, theme: &Theme) -
                 app.converter.view.time_span_secs = crate::sim::ViewSettings::default_span_secs(&app.converter.params);
                 actions.converter_changed = true;
             }
-            if views.lessons.is_some() {
-                ui.separator();
-                ui.toggle_value(&mut app.lessons.open, "Lessons")
-                    .on_hover_text("Step-by-step lessons that set up the simulator, ask, and check what you do.");
+            ui.separator();
+            if let Some(lib) = views.demos {
+                ui.menu_button("Demos", |ui| {
+                    actions.teacher.extend(demos_menu_ui(ui, app, lib));
+                })
+                .response
+                .on_hover_text("One-key demonstrations in class order (1-9, 0; PgDn/PgUp), and your saved scenes.");
             }
-            let theme_label = match app.theme {
-                ThemeKind::Dark => "Projector theme",
-                ThemeKind::Projector => "Dark theme",
-            };
-            if ui
-                .button(theme_label)
-                .on_hover_text("Switch between the dark theme and the high-contrast projector theme.")
-                .clicked()
-            {
-                app.theme = match app.theme {
-                    ThemeKind::Dark => ThemeKind::Projector,
-                    ThemeKind::Projector => ThemeKind::Dark,
-                };
+            ui.menu_button("View", |ui| menu_commands.extend(view_menu_ui(ui, app)))
+                .response
+                .on_hover_text("Projector theme, UI scale, full screen, focus, freeze, notes, shortcuts (?).");
+            ui.menu_button("Figures", |ui| {
+                if ui.add(egui::Button::new("Window as PNG").shortcut_text("S")).clicked() {
+                    actions.teacher.push(TeacherRequest::Screenshot);
+                    ui.close();
+                }
+                if ui.add(egui::Button::new("Measurements as CSV").shortcut_text("E")).clicked() {
+                    actions.teacher.push(TeacherRequest::Csv);
+                    ui.close();
+                }
+            })
+            .response
+            .on_hover_text("Figures for slides and handouts, named with the scene and the time.");
+            if views.lessons.is_some() {
+                ui.toggle_value(&mut app.lessons.open, "Lessons")
+                    .on_hover_text("Step-by-step lessons that set up the simulator, ask, and check what you do (L).");
+            }
+            if ui.button("?").on_hover_text("Keyboard shortcuts (? or F1).").clicked() {
+                app.teacher.help = !app.teacher.help;
+            }
+            if app.teacher.frozen {
+                ui.label(RichText::new(" FROZEN (Z) ").strong().color(theme.background).background_color(theme.accent))
+                    .on_hover_text("The display holds still while the sound plays on. Z releases it.");
+            }
+            if let Some((text, is_error)) = &app.teacher.message {
+                ui.label(RichText::new(text).color(if *is_error { theme.warning } else { theme.good }));
             }
         });
-    });
-    actions.sound = sound_bar_ui(root, app, views.sound, theme);
-    if let Some(lessons) = &views.lessons {
-        actions.lessons = lesson_panel_ui(root, app, lessons, theme);
-    }
-    match app.screen {
-        Screen::Converter => {
-            actions.converter_changed |= converter_screen_ui(root, &mut app.converter, views.converter, theme);
+        let placing = crate::ui::teacher::pins_of(app).placing.clone();
+        if let Some(note) = placing {
+            ui.horizontal(|ui| {
+                let what = if note.is_empty() { "a marker".to_string() } else { format!("\"{note}\"") };
+                ui.label(RichText::new(format!("Click on a plot to pin {what}.")).strong().color(theme.accent));
+                if ui.button("Cancel").on_hover_text("Esc").clicked() {
+                    crate::ui::teacher::pins_of(app).placing = None;
+                }
+            });
         }
-        Screen::Chain => actions.chain = chain_screen_ui(root, &mut app.chain, views.chain, theme),
-    }
-    actions
+    });
+    menu_commands
 }

@@ -37,6 +37,8 @@ pub struct ChainUi {
     pub message: Option<(String, bool)>,
     /// Controls a lesson has locked or hidden (tracks, bus, master, export).
     pub restrictions: crate::ui::widgets::Restrictions,
+    /// Notes pinned on the stage views.
+    pub pins: crate::ui::pins::Pins,
 }
 
 impl Default for ChainUi {
@@ -55,6 +57,7 @@ impl ChainUi {
             path: String::new(),
             message: None,
             restrictions: crate::ui::widgets::Restrictions::default(),
+            pins: crate::ui::pins::Pins::default(),
         }
     }
 }
@@ -658,7 +661,7 @@ pub fn stage_name(scene: &Scene, stage: StageId) -> String {
     }
 }
 
-fn stage_views_ui(ui: &mut Ui, state: &ChainUi, snap: &ChainSnapshot, theme: &Theme) {
+fn stage_views_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme) {
     let h = (ui.available_height() - 40.0).max(80.0);
     ui.horizontal(|ui| {
         ui.strong(stage_name(&state.scene, state.selected));
@@ -674,7 +677,7 @@ fn stage_views_ui(ui: &mut Ui, state: &ChainUi, snap: &ChainSnapshot, theme: &Th
     });
     let w = (ui.available_width() - 12.0) / 2.0;
     ui.horizontal(|ui| {
-        ui.allocate_ui(vec2(w, h), |ui| {
+        let scope = ui.allocate_ui(vec2(w, h), |ui| {
             Plot::new("stage_scope")
                 .height(h)
                 .width(w)
@@ -689,7 +692,8 @@ fn stage_views_ui(ui: &mut Ui, state: &ChainUi, snap: &ChainSnapshot, theme: &Th
                     }
                 });
         });
-        ui.allocate_ui(vec2(w, h), |ui| {
+        crate::ui::pins::pins_ui(ui, scope.response.rect, "stage_scope", &mut state.pins, theme);
+        let spectrum = ui.allocate_ui(vec2(w, h), |ui| {
             // Without a running session the rate is unknown: keep the axis valid (min < max).
             let nyq = (0.5 * snap.sample_rate_hz).max(10.0 * LOW_HZ);
             let pts = log_decimate(&snap.spectrum, LOW_HZ, nyq, w as usize);
@@ -721,5 +725,6 @@ fn stage_views_ui(ui: &mut Ui, state: &ChainUi, snap: &ChainSnapshot, theme: &Th
                     }
                 });
         });
+        crate::ui::pins::pins_ui(ui, spectrum.response.rect, "stage_spectrum", &mut state.pins, theme);
     });
 }

@@ -44,6 +44,8 @@ pub struct ConverterUi {
     pub focus: Option<ConverterView>,
     /// Controls a lesson has locked or hidden.
     pub restrictions: crate::ui::widgets::Restrictions,
+    /// Notes pinned on the views.
+    pub pins: crate::ui::pins::Pins,
 }
 
 impl ConverterUi {
@@ -108,6 +110,26 @@ pub fn converter_screen_ui(root: &mut Ui, state: &mut ConverterUi, snap: &Conver
 }
 
 fn draw_view(
+    ui: &mut Ui,
+    view: ConverterView,
+    state: &mut ConverterUi,
+    snap: &ConverterSnapshot,
+    theme: &Theme,
+    reset: bool,
+    height: f32,
+) -> bool {
+    let drawn = ui.scope(|ui| draw_plot(ui, view, state, snap, theme, reset, height));
+    let key = match view {
+        ConverterView::Time => "time",
+        ConverterView::Spectrum => "spectrum",
+        ConverterView::Error => "error",
+        ConverterView::Bits => "bits",
+    };
+    crate::ui::pins::pins_ui(ui, drawn.response.rect, key, &mut state.pins, theme);
+    drawn.inner
+}
+
+fn draw_plot(
     ui: &mut Ui,
     view: ConverterView,
     state: &mut ConverterUi,

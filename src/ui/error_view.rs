@@ -36,10 +36,13 @@ pub fn error_view_ui(
     ui.horizontal(|ui| {
         ui.strong("Quantization error");
         let rms = match snap.error.rms_lsb {
-            Some(r) => format!("RMS {r:.3} LSB ({:.1} dBFS)", snap.error.rms_dbfs),
+            Some(r) => format!("RMS {r:.3} LSB"),
             None => format!("RMS {:.1} dBFS", snap.error.rms_dbfs),
         };
-        ui.label(rms).on_hover_text("Root-mean-square of output minus input. Plain rounding gives 1/√12 = 0.289 LSB.");
+        ui.label(rms).on_hover_text(format!(
+            "Root-mean-square of output minus input: {:.1} dBFS. Plain rounding gives 1/√12 = 0.289 LSB.",
+            snap.error.rms_dbfs
+        ));
         ui.separator();
         ui.selectable_value(display, ErrorDisplay::Histogram, "Histogram")
             .on_hover_text("How often each error value occurs.");

@@ -177,12 +177,26 @@ fn draw_scales(
     // 0 dBFS.
     let y0 = y_of(0.0);
     painter.line_segment([pos2(bar.left() - 6.0, y0), pos2(bar.right() + 6.0, y0)], Stroke::new(1.0, theme.clip));
+    // Labels closer than a line of text to one already drawn are left out (short meters,
+    // large type), the most important first.
+    let gap = 0.9 * theme.small_size;
+    let fits = |drawn: &mut Vec<f32>, y: f32| {
+        let free = drawn.iter().all(|d| (d - y).abs() >= gap);
+        if free {
+            drawn.push(y);
+        }
+        free
+    };
     // dBFS scale on the left.
+    let mut drawn = Vec::new();
     for db in [0.0, -6.0, -12.0, -18.0, -24.0, -36.0, -48.0] {
         if db < lo || db > hi {
             continue;
         }
         let y = y_of(db);
+        if !fits(&mut drawn, y) {
+            continue;
+        }
         painter.line_segment([pos2(bar.left() - 4.0, y), pos2(bar.left(), y)], Stroke::new(1.0, theme.text_weak));
         painter.text(
             pos2(bar.left() - 6.0, y),
@@ -194,12 +208,16 @@ fn draw_scales(
     }
     // VU scale on the right: 0 VU is a sine peaking at the reference.
     if spec.vu_scale {
-        for vu in [3.0, 0.0, -3.0, -6.0, -10.0, -20.0] {
+        let mut drawn = Vec::new();
+        for vu in [0.0, -20.0, -10.0, 3.0, -6.0, -3.0] {
             let db = r.vu_reference_dbfs + vu;
             if db < lo || db > hi {
                 continue;
             }
             let y = y_of(db);
+            if !fits(&mut drawn, y) {
+                continue;
+            }
             let label = if vu > 0.0 { format!("+{vu:.0}") } else { format!("{vu:.0}") };
             let color = if vu == 0.0 { theme.text } else { theme.text_weak };
             painter.text(pos2(bar.right() + 9.0, y), Align2::LEFT_CENTER, label, small.clone(), color);

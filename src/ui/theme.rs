@@ -147,7 +147,7 @@ impl Theme {
     /// apart on a washed-out projector (no yellow on white, no red/green pair as the only cue).
     #[must_use]
     pub fn projector() -> Self {
-        use okabe_ito::{BLUE, VERMILLION};
+        use okabe_ito::BLUE;
         Self {
             kind: ThemeKind::Projector,
             background: Color32::from_rgb(0xff, 0xff, 0xff),
@@ -157,8 +157,9 @@ impl Theme {
             text_weak: Color32::from_rgb(0x3c, 0x3c, 0x3c),
             accent: BLUE,
             analog: BLUE,
-            analog_raw: Color32::from_rgb(0x70, 0x70, 0x70),
-            samples: VERMILLION,
+            analog_raw: Color32::from_rgb(0x66, 0x66, 0x66),
+            // Okabe-Ito vermillion darkened to 5:1 on white.
+            samples: Color32::from_rgb(0xA8, 0x48, 0x00),
             reconstruction: Color32::from_rgb(0x00, 0x6b, 0x4e),
             error: Color32::from_rgb(0x8e, 0x3a, 0x6e),
             clip: Color32::from_rgb(0xb3, 0x2a, 0x00),
