@@ -49,10 +49,9 @@ pub fn slug(name: &str) -> String {
     if out.is_empty() { "scene".into() } else { out }
 }
 
-/// `DIR/SCENE_TIMESTAMP.EXT`, with `-2`, `-3`... added if that file exists already.
+/// `DIR/BASE.EXT`, with `-2`, `-3`... added to `BASE` if that file exists already.
 #[must_use]
-pub fn figure_path(dir: &Path, scene_name: &str, stamp: &str, ext: &str) -> PathBuf {
-    let base = format!("{}_{stamp}", slug(scene_name));
+pub fn unused_path(dir: &Path, base: &str, ext: &str) -> PathBuf {
     let mut path = dir.join(format!("{base}.{ext}"));
     let mut n = 2;
     while path.exists() {
@@ -60,6 +59,12 @@ pub fn figure_path(dir: &Path, scene_name: &str, stamp: &str, ext: &str) -> Path
         n += 1;
     }
     path
+}
+
+/// `DIR/SCENE_TIMESTAMP.EXT`, never an existing file (see [`unused_path`]).
+#[must_use]
+pub fn figure_path(dir: &Path, scene_name: &str, stamp: &str, ext: &str) -> PathBuf {
+    unused_path(dir, &format!("{}_{stamp}", slug(scene_name)), ext)
 }
 
 /// Where figures go: `<data folder>/figures`.

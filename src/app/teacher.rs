@@ -153,6 +153,21 @@ fn measured_now(ui: &UiState, converter: &ConverterSnapshot, chain: Option<&Chai
     }
 }
 
+/// The figures folder, made if needed; `None` (with the reason in the message) if it cannot be.
+fn figures_dir(teacher: &Teacher, ui: &mut UiState) -> Option<PathBuf> {
+    let Some(dir) = teacher.figures_dir.clone() else {
+        ui.0.teacher.message = Some(("no folder for figures".into(), true));
+        return None;
+    };
+    match std::fs::create_dir_all(&dir) {
+        Ok(()) => Some(dir),
+        Err(e) => {
+            ui.0.teacher.message = Some((format!("cannot make {}: {e}", dir.display()), true));
+            None
+        }
+    }
+}
+
 fn run_requests(
     mut commands: Commands,
     mut ui: ResMut<UiState>,
@@ -186,10 +201,7 @@ fn run_requests(
                 });
             }
             TeacherRequest::Csv => {
-                let Some(dir) = teacher.figures_dir.clone() else {
-                    ui.0.teacher.message = Some(("no folder for figures".into(), true));
-                    continue;
-                };
+                let Some(dir) = figures_dir(&teacher, &mut ui) else { continue };
                 let title = figure_title(&ui);
                 let held = teacher.frozen.clone();
                 let (conv, desk) = match &held {
@@ -198,22 +210,13 @@ fn run_requests(
                 };
                 let csv = crate::figures::measurements_csv(&measured_now(&ui, conv, desk), &title, &stamp);
                 let path = crate::figures::figure_path(&dir, &title, &stamp, "csv");
-                let result = std::fs::create_dir_all(&dir)
-                    .and_then(|()| crate::fsutil::write_bytes_atomic(&path, csv.as_bytes()));
-                ui.0.teacher.message = Some(match result {
+                ui.0.teacher.message = Some(match crate::fsutil::write_bytes_atomic(&path, csv.as_bytes()) {
                     Ok(()) => (format!("saved {}", path.display()), false),
                     Err(e) => (format!("cannot save {}: {e}", path.display()), true),
                 });
             }
             TeacherRequest::Screenshot => {
-                let Some(dir) = teacher.figures_dir.clone() else {
-                    ui.0.teacher.message = Some(("no folder for figures".into(), true));
-                    continue;
-                };
-                if let Err(e) = std::fs::create_dir_all(&dir) {
-                    ui.0.teacher.message = Some((format!("cannot make {}: {e}", dir.display()), true));
-                    continue;
-                }
+                let Some(dir) = figures_dir(&teacher, &mut ui) else { continue };
                 let path = crate::figures::figure_path(&dir, &figure_title(&ui), &stamp, "png");
                 commands.spawn(Screenshot::primary_window()).observe(
                     move |captured: On<ScreenshotCaptured>, mut ui: ResMut<UiState>| {

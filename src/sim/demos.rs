@@ -84,13 +84,7 @@ impl DemoLibrary {
     pub fn save(&mut self, scene: &Scene) -> Result<PathBuf, String> {
         let dir = self.save_dir.clone().ok_or("no data folder to save scenes in")?;
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
-        let stem = crate::figures::slug(&scene.name);
-        let mut path = dir.join(format!("{stem}.toml"));
-        let mut n = 2;
-        while path.exists() {
-            path = dir.join(format!("{stem}-{n}.toml"));
-            n += 1;
-        }
+        let path = crate::figures::unused_path(&dir, &crate::figures::slug(&scene.name), "toml");
         scene.save(&path)?;
         // Read back what was written, so the library holds exactly what the next session loads.
         let back = Scene::load(&path).map_err(|e| e.to_string())?;

@@ -57,9 +57,10 @@ pub fn pins_ui(ui: &mut Ui, rect: Rect, plot: &str, pins: &mut Pins, theme: &The
         let right = pin.u < 0.7;
         let anchor = if right { Align2::LEFT_CENTER } else { Align2::RIGHT_CENTER };
         let text_at = at + egui::vec2(if right { 1.6 * r } else { -1.6 * r }, 0.0);
-        let galley_rect = painter.text(text_at, anchor, &pin.text, font.clone(), theme.text);
-        painter.rect_filled(galley_rect.expand(3.0), 3.0, theme.panel);
-        painter.rect_stroke(galley_rect.expand(3.0), 3.0, theme.stroke(theme.accent), egui::StrokeKind::Outside);
-        painter.text(text_at, anchor, &pin.text, font.clone(), theme.text);
+        let galley = painter.layout_no_wrap(pin.text.clone(), font.clone(), theme.text);
+        let text_rect = anchor.anchor_size(text_at, galley.size());
+        painter.rect_filled(text_rect.expand(3.0), 3.0, theme.panel);
+        painter.rect_stroke(text_rect.expand(3.0), 3.0, theme.stroke(theme.accent), egui::StrokeKind::Outside);
+        painter.galley(text_rect.min, galley, theme.text);
     }
 }
