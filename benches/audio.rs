@@ -11,6 +11,11 @@
 //! - `desk+ab-converter`: the desk in A and a converter at 44.1 kHz in B (both run);
 //! - `converter-192k`: a 192 kHz converter decimated to the device.
 //!
+//! Then denormals: the chain plays a tone for a second, then a minute of digital silence;
+//! blocks are timed during the tone and at the end of the silence, with the callback's guard
+//! (flush to zero) and, for comparison, without it on a thread of its own. Goal: with the
+//! guard the silent blocks cost what the loud ones do (ratio near 1).
+//!
 //! The machine is shared: read medians and percentiles, not single runs.
 
 use std::time::{Duration, Instant};
@@ -87,6 +92,42 @@ fn case(name: &str) -> Vec<Duration> {
     times
 }
 
+/// The band through every stage, a second of sound then `silence_secs` of digital silence
+/// (the preamps closed, the 8-bit ADCs round what is left to zero); returns the median block
+/// time during the sound and during the last second of silence.
+fn silence_after_sound(guard: bool, silence_secs: usize) -> (Duration, Duration) {
+    if guard {
+        headroom_lab::audio::engine::prevent_denormals();
+    }
+    let mut scene = band(RATE);
+    for t in &mut scene.tracks {
+        t.bits = headroom_lab::dsp::quantizer::BitDepth::Fixed(8);
+        t.insert = true;
+    }
+    let mut chain = Chain::new(&scene).expect("band");
+    let blocks_per_sec = RATE as usize / BLOCK;
+    let time = |chain: &mut Chain, blocks: usize, keep: bool| {
+        let mut times = Vec::with_capacity(if keep { blocks } else { 0 });
+        for _ in 0..blocks {
+            let t = Instant::now();
+            chain.process(BLOCK);
+            if keep {
+                times.push(t.elapsed());
+            }
+        }
+        times.sort_unstable();
+        times.get(times.len() / 2).copied().unwrap_or_default()
+    };
+    let loud = time(&mut chain, blocks_per_sec, true);
+    let mut silent = LiveParams::from_scene(&scene);
+    for t in &mut silent.tracks[..silent.track_count] {
+        t.preamp_db = -200.0;
+    }
+    chain.apply_live(&silent);
+    time(&mut chain, (silence_secs - 1) * blocks_per_sec, false);
+    (loud, time(&mut chain, blocks_per_sec, true))
+}
+
 #[allow(clippy::print_stdout, reason = "a benchmark reports on stdout")]
 fn main() {
     let block = Duration::from_secs_f64(BLOCK as f64 / RATE);
@@ -104,6 +145,18 @@ fn main() {
             worst.as_secs_f64() * 1e6,
             share(median),
             share(p99)
+        );
+    }
+    println!();
+    println!("a second of the band, then 60 s of digital silence (chain blocks of {BLOCK} frames):");
+    for guard in [true, false] {
+        let (loud, silent) = std::thread::spawn(move || silence_after_sound(guard, 60)).join().expect("runs");
+        println!(
+            "{:<20} sound {:>7.1}us  silence {:>7.1}us  ratio {:.2}",
+            if guard { "flush to zero" } else { "no guard" },
+            loud.as_secs_f64() * 1e6,
+            silent.as_secs_f64() * 1e6,
+            silent.as_secs_f64() / loud.as_secs_f64()
         );
     }
 }

@@ -16,6 +16,7 @@ pub mod dsp;
 pub mod figures;
 pub mod fsutil;
 pub mod lesson;
+pub mod platform;
 pub mod settings;
 pub mod sim;
 pub mod textloc;

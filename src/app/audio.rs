@@ -1,15 +1,16 @@
-//! The sound plugin: opens the audio device (or says why not and keeps time with a silent clock),
-//! sends the engine what the UI asks to hear, takes back its meters for the desk, frees what it
-//! is done with, and falls back to visual only if the device disappears.
+//! The sound plugin: runs the sound output (the device, kept playing by
+//! [`SoundOutput`], or a silent clock), sends the engine what the UI asks to hear, takes back
+//! its meters for the desk, frees what it is done with, and sends everything again to a new
+//! engine when the output was reopened (a device change, a bigger buffer, a lost device).
 
 use std::thread::JoinHandle;
 
 use bevy::platform::cell::SyncCell;
 use bevy::prelude::*;
 
-use crate::audio::device::{self, OutputDevice};
-use crate::audio::engine::{AudioEngine, Control, EngineRemote, Report, engine};
+use crate::audio::engine::{Control, EngineRemote, Report};
 use crate::audio::export::{ExportSummary, export_point};
+use crate::audio::output::{OutputBackend, SoundOutput};
 use crate::audio::program::ListenSpec;
 use crate::chain::engine::LiveParams;
 use crate::ui::app_ui::Screen;
@@ -19,76 +20,62 @@ use super::AppOptions;
 use super::chain::ChainState;
 use super::simulation::UiState;
 
-/// The rate of the silent clock when there is no device.
-pub const VISUAL_ONLY_RATE: f64 = 48_000.0;
-/// Most time the silent clock catches up in one frame, seconds.
-const MAX_CATCH_UP_SECS: f64 = 0.25;
-
-/// Where the engine runs.
-enum Backend {
-    /// In the device's callback.
-    Device,
-    /// Here, driven by the frame clock, its output thrown away.
-    Clock { engine: Box<AudioEngine>, carry: f64, scratch: Vec<f32> },
-}
-
 /// The link to the sound engine.
 #[derive(Resource)]
 pub struct AudioLink {
     // The queues' ends may move between threads but not be shared: only `&mut` reaches them.
     remote: SyncCell<EngineRemote>,
-    backend: SyncCell<Backend>,
     sent: [Option<ListenSpec>; 2],
     /// Sessions sent to the engine.
     sessions_sent: u64,
     scope: Vec<f32>,
     export: Option<(JoinHandle<Result<ExportSummary, String>>, String)>,
+    /// Engines started so far (one per output stream).
+    pub engines: u64,
     /// What the UI shows about sound.
     pub status: SoundStatus,
     /// The last report.
     pub report: Report,
+    /// "Retry sound" was asked for.
+    pub retry_requested: bool,
 }
 
-/// The open device; not `Send` on every platform, so kept off the ECS's threads.
-#[derive(Default)]
-struct DeviceHolder(Option<OutputDevice>);
+/// A sound backend to use instead of the platform's (tests and benchmarks use
+/// [`crate::audio::output::MockBackend`]): insert it before the plugin.
+pub struct SoundBackend(pub Box<dyn OutputBackend>);
+
+/// The sound output; its device stream is not `Send` on every platform, so it stays on the
+/// main thread.
+struct Output(SoundOutput);
 
 impl AudioLink {
-    fn with_clock(reason: &str, control: &Control) -> Self {
-        let (remote, engine) = engine(VISUAL_ONLY_RATE, control);
-        Self::new(
-            remote,
-            Backend::Clock { engine: Box::new(engine), carry: 0.0, scratch: Vec::new() },
-            "no audio output: visual only".into(),
-            reason.to_string(),
-            true,
-        )
-    }
-
-    fn new(remote: EngineRemote, backend: Backend, line: String, detail: String, visual_only: bool) -> Self {
+    fn new(remote: EngineRemote) -> Self {
         Self {
             remote: SyncCell::new(remote),
-            backend: SyncCell::new(backend),
             sent: [None, None],
             sessions_sent: 0,
             scope: Vec::with_capacity(1 << 16),
             export: None,
-            status: SoundStatus { line, detail, visual_only, ..SoundStatus::default() },
+            engines: 1,
+            status: SoundStatus::default(),
             report: Report::default(),
+            retry_requested: false,
         }
     }
 
-    /// Whether sound reaches a device.
+    /// Whether nothing is heard (no device).
     #[must_use]
     pub fn is_visual_only(&self) -> bool {
         self.status.visual_only
     }
 
-    /// Carries on without the device: a silent clock runs the engine from here on, and the
-    /// status says why. Everything is sent again to the new engine.
-    pub fn device_lost(&mut self, reason: &str) {
-        let control = *self.remote.get().control();
-        *self = Self::with_clock(reason, &control);
+    /// Talks to a new engine from now on: everything (programs, the session) is sent again.
+    fn new_engine(&mut self, remote: EngineRemote) {
+        *self.remote.get() = remote;
+        self.sent = [None, None];
+        self.sessions_sent = 0;
+        self.engines += 1;
+        self.report = Report::default();
     }
 
     /// Tells the engine to forget every measurement.
@@ -115,26 +102,60 @@ impl AudioLink {
     }
 }
 
-/// The plugin.
+/// The plugin. The platform's backend plays sound unless a [`SoundBackend`] was inserted;
+/// without `options.audio` no device is opened (a silent clock runs the engine).
 pub fn plugin(options: &AppOptions) -> impl Fn(&mut App) + use<> {
     let want_device = options.audio;
+    let report = options.run_secs.is_some() || options.bench_frames.is_some();
     move |app: &mut App| {
+        let backend =
+            app.world_mut().remove_non_send::<SoundBackend>().map_or_else(crate::platform::sound::backend, |b| b.0);
         let control = Control::default();
-        let (link, holder) = if want_device {
-            match device::open_default(&control) {
-                Ok((dev, remote)) => {
-                    let line = dev.describe();
-                    let detail = "Sound plays through this device. The volume and a safety limiter protect your ears.";
-                    (AudioLink::new(remote, Backend::Device, line, detail.into(), false), DeviceHolder(Some(dev)))
-                }
-                Err(reason) => (AudioLink::with_clock(&reason, &control), DeviceHolder(None)),
-            }
-        } else {
-            (AudioLink::with_clock("sound turned off", &control), DeviceHolder(None))
-        };
-        app.insert_resource(link)
-            .insert_non_send(holder)
+        let (output, remote) = SoundOutput::start(backend, want_device, &control, 0.0);
+        app.insert_resource(AudioLink::new(remote))
+            .insert_non_send(Output(output))
             .add_systems(Update, sync_audio.after(super::chain::run_chain).after(super::simulation::recompute));
+        app.add_systems(Last, fade_out_on_exit.after(super::capture::drive));
+        if report {
+            app.add_systems(Last, report_sound.after(super::capture::drive));
+        }
+    }
+}
+
+/// On exit the sound fades out before the device closes (a stream cut mid-wave clicks).
+fn fade_out_on_exit(mut exit: MessageReader<AppExit>, mut link: ResMut<AudioLink>, output: NonSend<Output>) {
+    if exit.read().next().is_none() || !output.0.is_audible() {
+        return;
+    }
+    let remote = link.remote.get();
+    let control = Control { playing: false, ..*remote.control() };
+    remote.set_control(&control);
+    // The engine fades over 5 ms; give the device two of its buffers to play it.
+    let buffer = output.0.info().buffer_secs().unwrap_or(0.05);
+    std::thread::sleep(std::time::Duration::from_secs_f64((2.0 * buffer).min(0.2)));
+}
+
+/// On exit (`--run-secs`, `--bench-frames`): one line on what the sound output did.
+#[allow(clippy::print_stdout, reason = "the report is the output of --run-secs")]
+fn report_sound(mut exit: MessageReader<AppExit>, output: NonSend<Output>, link: Res<AudioLink>) {
+    if exit.read().next().is_none() {
+        return;
+    }
+    let status = output.0.status();
+    let info = output.0.info();
+    println!(
+        "sound device=\"{}\" audible={} rate={} period={} latency_ms={} underruns={} reopens={} engines={}",
+        info.name,
+        output.0.is_audible(),
+        info.rate,
+        info.period_frames.unwrap_or(0),
+        status.latency_ms.map_or_else(|| "unknown".to_string(), |ms| format!("{ms:.1}")),
+        status.underruns,
+        status.reopens,
+        link.engines,
+    );
+    for event in output.0.events() {
+        println!("sound event {event}");
     }
 }
 
@@ -156,19 +177,27 @@ fn control_of(ui: &UiState, chain: &ChainState) -> Control {
 }
 
 fn sync_audio(
-    time: Res<Time>,
+    time: Res<Time<Real>>,
     mut ui: ResMut<UiState>,
     mut chain: ResMut<ChainState>,
     mut link: ResMut<AudioLink>,
-    mut device: NonSendMut<DeviceHolder>,
+    mut output: NonSendMut<Output>,
 ) {
-    if device.0.as_ref().is_some_and(OutputDevice::is_lost) {
-        // Drop the stream (and the engine inside it) before starting the clock.
-        device.0 = None;
-        link.device_lost("the audio device was lost");
-    }
     let link = &mut *link;
-    // A new engine (the device went away) has no session yet: build it again.
+    let now = time.elapsed_secs_f64();
+    let control = control_of(&ui, &chain);
+    let replaced = if std::mem::take(&mut link.retry_requested) {
+        output.0.retry(&control, now)
+    } else {
+        output.0.poll(now, &control)
+    };
+    if let Some(remote) = replaced {
+        link.new_engine(remote);
+        if let Some(event) = output.0.events().last() {
+            warn!("sound: {event}");
+        }
+    }
+    // A new engine has no session yet: build it again where the last one had got to.
     if link.sessions_sent == 0
         && let Some(lab) = &mut chain.lab
         && !lab.runs_locally()
@@ -194,7 +223,6 @@ fn sync_audio(
             Err(c) => lab.give_back(*c),
         }
     }
-    let control = control_of(&ui, &chain);
     remote.set_control(&control);
     let specs = listen_specs(&ui.0);
     let rate = remote.rate();
@@ -218,13 +246,6 @@ fn sync_audio(
             }
         }
     }
-    if let Backend::Clock { engine, carry, scratch } = link.backend.get() {
-        let due = time.delta_secs_f64().min(MAX_CATCH_UP_SECS) * rate + *carry;
-        let frames = due.floor() as usize;
-        *carry = due - frames as f64;
-        scratch.resize(2 * frames, 0.0);
-        engine.process(scratch, 2);
-    }
     link.report = *remote.report();
     link.scope.clear();
     let first = remote.read_scope(&mut link.scope);
@@ -236,7 +257,13 @@ fn sync_audio(
     {
         lab.ingest(&r.meters, &link.scope, first, r.scope_stage, r.scope_stage_from);
     }
+    let out = output.0.status();
     let status = SoundStatus {
+        line: out.line,
+        detail: out.detail,
+        visual_only: out.visual_only,
+        latency_ms: out.latency_ms,
+        underruns: out.underruns,
         output_peak_dbfs: r.output_peak_dbfs,
         protection_db: r.protection_db,
         loudness_lufs: r.loudness_lufs,
@@ -245,7 +272,11 @@ fn sync_audio(
     };
     link.status = status;
     remote.collect_garbage();
-    // A finished export.
+    finish_export(link, &mut ui);
+}
+
+/// Reports a finished export in the export window.
+fn finish_export(link: &mut AudioLink, ui: &mut UiState) {
     if link.export.as_ref().is_some_and(|(h, _)| h.is_finished())
         && let Some((handle, name)) = link.export.take()
     {

@@ -19,13 +19,20 @@ pub struct CaptureOptions {
     pub frames: u32,
     /// Frames to time, for a benchmark.
     pub bench_frames: Option<u32>,
+    /// Seconds to run before exiting.
+    pub run_secs: Option<f64>,
 }
 
 impl CaptureOptions {
     /// From the command-line options.
     #[must_use]
     pub fn from_app_options(o: &AppOptions) -> Self {
-        Self { screenshot: o.screenshot.clone(), frames: o.frames.max(1), bench_frames: o.bench_frames }
+        Self {
+            screenshot: o.screenshot.clone(),
+            frames: o.frames.max(1),
+            bench_frames: o.bench_frames,
+            run_secs: o.run_secs,
+        }
     }
 
     /// True when timing frames.
@@ -125,7 +132,7 @@ fn report(stats: &FrameStats) {
     }
 }
 
-fn drive(
+pub(super) fn drive(
     mut commands: Commands,
     frames: Res<FrameCount>,
     options: Res<CaptureOptions>,
@@ -136,6 +143,12 @@ fn drive(
         && frames.0 >= n
     {
         report(&stats);
+        exit.write(AppExit::Success);
+        return;
+    }
+    if let (Some(secs), Some(started)) = (options.run_secs, stats.started)
+        && started.elapsed().as_secs_f64() >= secs
+    {
         exit.write(AppExit::Success);
         return;
     }

@@ -36,6 +36,8 @@ pub struct AppOptions {
     pub bench_frames: Option<u32>,
     /// Measure an empty window instead of the app.
     pub bench_empty: bool,
+    /// Run this many seconds, report on the sound and exit.
+    pub run_secs: Option<f64>,
     /// UI scale (1 to 3) for this session (none: the one remembered).
     pub scale: Option<f32>,
     /// Colour theme for this session (none: the one remembered).

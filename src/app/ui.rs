@@ -99,8 +99,11 @@ fn draw(
     if actions.chain != crate::ui::chain_screen::ChainActions::default() {
         handle_actions(&actions.chain, &mut ui_state, &mut chain, audio.as_deref_mut());
     }
-    if let (Some(request), Some(a)) = (actions.sound.export, audio.as_deref_mut()) {
-        a.start_export(request);
+    if let Some(a) = audio.as_deref_mut() {
+        a.retry_requested |= actions.sound.retry_sound;
+        if let Some(request) = actions.sound.export {
+            a.start_export(request);
+        }
     }
     if !actions.teacher.is_empty()
         && let Some(t) = teacher.as_deref_mut()

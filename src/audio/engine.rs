@@ -23,6 +23,8 @@ pub const CHUNK: usize = 256;
 pub const FADE_SECS: f64 = 0.010;
 /// Fade out and in around a change of session, in seconds.
 pub const GATE_SECS: f64 = 0.005;
+/// Fade out on pause and in on play (and when a new engine starts), in seconds.
+pub const RUN_FADE_SECS: f64 = 0.005;
 /// How often the engine reports, in seconds.
 pub const REPORT_SECS: f64 = 0.02;
 /// Time constant of the loudness followers used to match A and B, in seconds.
@@ -32,6 +34,8 @@ const GARBAGE: usize = 256;
 const SCOPE: usize = 1 << 17;
 /// Garbage slots the engine keeps free before it takes another command.
 const GARBAGE_RESERVE: usize = 8;
+/// Session samples a callback may run beyond one block's worth (steps round up).
+const SESSION_SLACK: usize = 16;
 
 /// The settings that change at any time, copied to the audio thread.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -162,6 +166,9 @@ struct Slot {
     current: Option<Box<Program>>,
     /// The program being faded out.
     outgoing: Option<Box<Program>>,
+    /// A program that arrived during a fade: it starts when the fade ends, so that the one
+    /// being heard is never cut.
+    queued: Option<(Box<Program>, u64)>,
     /// Progress of the fade to `current`, 0..=1.
     fade: f64,
     serial: u64,
@@ -177,6 +184,7 @@ impl Slot {
         Self {
             current: None,
             outgoing: None,
+            queued: None,
             fade: 1.0,
             serial: 0,
             buf: [buf(), buf()],
@@ -210,6 +218,11 @@ pub struct AudioEngine {
     session_due: f64,
     applied_live: Option<LiveParams>,
     gate: f64,
+    /// Device frames the gate stays closed after a new session is installed.
+    gate_hold: usize,
+    /// Transport gain: fades to 0 on pause (then the clock stops) and to 1 on play.
+    run: f64,
+    run_step: f64,
     slots: [Slot; 2],
     /// 0 plays A, 1 plays B.
     ab: f64,
@@ -274,6 +287,10 @@ pub fn engine(rate: f64, control: &Control) -> (EngineRemote, AudioEngine) {
         session_due: 0.0,
         applied_live: None,
         gate: 1.0,
+        gate_hold: 0,
+        // A new engine fades in, whatever played before it.
+        run: 0.0,
+        run_step: 1.0 / (RUN_FADE_SECS * rate).max(1.0),
         slots: [Slot::new(rate), Slot::new(rate)],
         ab: if control.active == Side::B { 1.0 } else { 0.0 },
         fade_step: 1.0 / (FADE_SECS * rate).max(1.0),
@@ -312,6 +329,7 @@ impl AudioEngine {
     /// Fills `out` (interleaved, `channels` per frame) with the next frames. Left and right go
     /// to the first two channels (a mono device gets their mean, further channels silence).
     pub fn process(&mut self, out: &mut [f32], channels: usize) {
+        prevent_denormals();
         let channels = channels.max(1);
         self.control = *self.control_in.read();
         self.protection.set_volume_db(self.control.volume_db);
@@ -321,7 +339,8 @@ impl AudioEngine {
             self.scope_from = self.scope_written;
         }
         let frames = out.len() / channels;
-        if !self.control.playing {
+        if !self.control.playing && self.run <= 0.0 {
+            // Paused and faded out: silence, and the clock stands still.
             out.fill(0.0);
             self.publish();
             return;
@@ -344,6 +363,7 @@ impl AudioEngine {
             }
             done += n;
             self.frames += n as u64;
+            self.start_queued();
             self.since_report += n;
             if self.since_report >= self.report_every {
                 self.since_report = 0;
@@ -369,21 +389,16 @@ impl AudioEngine {
                         self.throw(Garbage::Chain(old));
                     }
                 }
-                Command::Program { side, mut program, serial } => {
-                    let session_pos = self.session.as_ref().map(|s| s.position());
-                    program.start(self.frames, self.rate, session_pos);
+                Command::Program { side, program, serial } => {
                     let slot = &mut self.slots[side as usize];
-                    if let Some(old) = slot.outgoing.take() {
-                        self.throw(Garbage::Program(old));
-                    }
-                    let slot = &mut self.slots[side as usize];
-                    slot.outgoing = slot.current.replace(program);
-                    slot.fade = if slot.outgoing.is_some() && self.control.playing { 0.0 } else { 1.0 };
-                    slot.serial = serial;
-                    if slot.fade >= 1.0
-                        && let Some(old) = slot.outgoing.take()
-                    {
-                        self.throw(Garbage::Program(old));
+                    if slot.outgoing.is_some() {
+                        // A fade is under way: this one starts when it ends. One that was
+                        // waiting was never heard and can go.
+                        if let Some((never_heard, _)) = slot.queued.replace((program, serial)) {
+                            self.throw(Garbage::Program(never_heard));
+                        }
+                    } else {
+                        self.start_program(side, program, serial);
                     }
                 }
                 Command::ResetMeters => {
@@ -403,12 +418,42 @@ impl AudioEngine {
         // A session swap is instant when no session runs yet or nothing heard plays it;
         // otherwise it waits for the gate to close.
         let heard = self.session.is_some()
-            && self.control.playing
+            && (self.control.playing || self.run > 0.0)
             && self.slots.iter().any(|s| s.current.as_deref().is_some_and(Program::taps_session));
         if self.pending_session.is_some() && (!heard || self.gate <= 0.0) {
             self.install_session();
         }
         took
+    }
+
+    /// Starts `program` in `side`'s slot now, fading from what the slot played (no fade may be
+    /// under way).
+    fn start_program(&mut self, side: Side, mut program: Box<Program>, serial: u64) {
+        let session_pos = self.session.as_ref().map(|s| s.position());
+        program.start(self.frames, self.rate, session_pos);
+        let heard = self.control.playing || self.run > 0.0;
+        let slot = &mut self.slots[side as usize];
+        debug_assert!(slot.outgoing.is_none(), "a fade is cut");
+        slot.outgoing = slot.current.replace(program);
+        slot.fade = if slot.outgoing.is_some() && heard { 0.0 } else { 1.0 };
+        slot.serial = serial;
+        if slot.fade >= 1.0
+            && let Some(old) = slot.outgoing.take()
+        {
+            self.throw(Garbage::Program(old));
+        }
+    }
+
+    /// Starts the programs that waited for a fade to end.
+    fn start_queued(&mut self) {
+        for side in [Side::A, Side::B] {
+            let slot = &mut self.slots[side as usize];
+            if slot.outgoing.is_none()
+                && let Some((program, serial)) = slot.queued.take()
+            {
+                self.start_program(side, program, serial);
+            }
+        }
     }
 
     /// Hands `g` to the UI thread to free; the reserve kept by `take_commands` makes room.
@@ -421,6 +466,9 @@ impl AudioEngine {
 
     fn install_session(&mut self) {
         let Some(mut chain) = self.pending_session.take() else { return };
+        // A new chain's delay lines (the limiter's lookahead) start empty: it is heard only
+        // once they hold its sound, or the sound would start with a step.
+        self.gate_hold = (chain.latency_samples() as f64 * self.rate / chain.sample_rate_hz()).ceil() as usize;
         if let Some(old) = self.session.take() {
             chain.seek(old.position());
             self.throw(Garbage::Chain(old));
@@ -465,6 +513,20 @@ impl AudioEngine {
         }
     }
 
+    /// Frames the session taps of the slots have ready (taps of a stage the running chain lacks
+    /// play silence and wait for the chain that has it); `None` when no slot taps the session.
+    fn least_ready(&self) -> Option<usize> {
+        let chain = self.session.as_deref()?;
+        self.slots
+            .iter()
+            .flat_map(|s| s.current.as_deref().into_iter().chain(s.outgoing.as_deref()))
+            .filter_map(|p| match p {
+                Program::Session(tap) if chain.has_stage(tap.stage()) => Some(tap.ready()),
+                _ => None,
+            })
+            .min()
+    }
+
     fn run_session(&mut self, n: usize) {
         let Some(chain) = &mut self.session else { return };
         if self.applied_live != Some(self.control.live) {
@@ -472,37 +534,27 @@ impl AudioEngine {
             self.applied_live = Some(self.control.live);
         }
         let fs = chain.sample_rate_hz();
-        let least_ready = self
-            .slots
-            .iter()
-            .flat_map(|s| s.current.as_deref().into_iter().chain(s.outgoing.as_deref()))
-            .filter_map(|p| if let Program::Session(tap) = p { Some(tap.ready()) } else { None })
-            .min();
-        match least_ready {
+        // One block's worth of session samples, and a few for the rounding of each step.
+        let mut budget = (n as f64 * fs / self.rate).ceil() as usize + SESSION_SLACK;
+        match self.least_ready() {
             Some(mut ready) => {
-                // Run the session as far as the slots that play it need.
-                let mut guard = 0;
-                while ready < n && guard < 64 {
-                    let step = (((n - ready) as f64 * fs / self.rate).ceil() as usize).clamp(1, MAX_BLOCK);
+                // Run the session as far as the slots that play it need, within the budget.
+                while ready < n && budget > 0 {
+                    let step = (((n - ready) as f64 * fs / self.rate).ceil() as usize).clamp(1, MAX_BLOCK).min(budget);
                     self.session_step(step);
-                    ready = self
-                        .slots
-                        .iter()
-                        .flat_map(|s| s.current.as_deref().into_iter().chain(s.outgoing.as_deref()))
-                        .filter_map(|p| if let Program::Session(tap) = p { Some(tap.ready()) } else { None })
-                        .min()
-                        .unwrap_or(n);
-                    guard += 1;
+                    budget -= step;
+                    ready = self.least_ready().unwrap_or(n);
                 }
                 self.session_due = 0.0;
             }
             None if self.control.run_session => {
                 // Only the meters need it: keep it in time with the device clock.
                 self.session_due += n as f64 * fs / self.rate;
-                while self.session_due >= 1.0 {
-                    let step = (self.session_due.floor() as usize).min(MAX_BLOCK);
+                while self.session_due >= 1.0 && budget > 0 {
+                    let step = (self.session_due.floor() as usize).min(MAX_BLOCK).min(budget);
                     self.session_step(step);
                     self.session_due -= step as f64;
+                    budget -= step;
                 }
             }
             None => {}
@@ -561,7 +613,9 @@ impl AudioEngine {
         }
         // A/B: fade between the slots; B with nothing in it plays A.
         let target = if self.control.active == Side::B && self.slots[1].current.is_some() { 1.0 } else { 0.0 };
-        let gate_target = if self.pending_session.is_some() { 0.0 } else { 1.0 };
+        let gate_target = if self.pending_session.is_some() || self.gate_hold > 0 { 0.0 } else { 1.0 };
+        self.gate_hold = self.gate_hold.saturating_sub(n);
+        let run_target = if self.control.playing { 1.0 } else { 0.0 };
         let [ml, mr] = &mut self.mix;
         let ([al, ar], [bl, br]) = (&self.slots[0].buf, &self.slots[1].buf);
         for i in 0..n {
@@ -570,7 +624,9 @@ impl AudioEngine {
             let gb = from[1] + t * (to[1] - from[1]);
             self.ab = approach(self.ab, target, fade_step);
             self.gate = approach(self.gate, gate_target, self.gate_step);
-            let (wa, wb) = ((1.0 - self.ab) * ga * self.gate, self.ab * gb * self.gate);
+            self.run = approach(self.run, run_target, self.run_step);
+            let g = self.gate * self.run;
+            let (wa, wb) = ((1.0 - self.ab) * ga * g, self.ab * gb * g);
             ml[i] = wa * al[i] + wb * bl[i];
             mr[i] = wa * ar[i] + wb * br[i];
         }
@@ -599,6 +655,16 @@ impl AudioEngine {
         r.scope_written = self.scope_written;
         self.reports.publish();
     }
+}
+
+/// Sets this thread's floating-point unit to flush denormal numbers to zero (x86: FTZ and DAZ;
+/// elsewhere nothing is needed or done). Filter tails decaying towards zero in silence would
+/// otherwise become denormal, and denormal arithmetic is up to a hundred times slower: a
+/// callback that takes 2 % of its block with sound would overrun it in silence. Every callback
+/// calls it first (the thread may not be ours).
+#[inline]
+pub fn prevent_denormals() {
+    fundsp::denormal::prevent_denormals();
 }
 
 /// One step of a linear glide from `current` to `target`.

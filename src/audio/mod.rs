@@ -1,13 +1,14 @@
 //! Sound: the model made audible. Voices turn the converter's signals and the chain's stages
 //! into device-rate audio ([`voice`]); a slot plays a [`program::Program`]; the real-time
 //! [`engine`] plays two slots with A/B switching, loudness matching and ear [`protect`]ion;
-//! [`device`] opens the sound card with cpal (or says why it cannot); [`export`] writes any
-//! listening point to WAV.
+//! [`output`] keeps a device playing it (buffer sizing, reopening, a silent clock when there is
+//! none; the devices themselves are in [`crate::platform`]); [`export`] writes any listening
+//! point to WAV.
 
-pub mod device;
 pub mod engine;
 pub mod export;
 pub mod fifo;
+pub mod output;
 pub mod program;
 pub mod protect;
 pub mod voice;

@@ -145,9 +145,9 @@ impl ConverterVoice {
             output: Vec::with_capacity(STEP),
             clipped: Vec::with_capacity(STEP),
         };
-        let resampled_cap = match &mode {
-            Reconstruct::Resample(r) => r.max_output(STEP),
-            _ => 0,
+        let (resampled_cap, prime_cap) = match &mode {
+            Reconstruct::Resample(r) => (r.max_output(STEP), r.history_len() + STEP),
+            _ => (0, 0),
         };
         Ok(Self {
             tap,
@@ -160,7 +160,9 @@ impl ConverterVoice {
             next: 0,
             out_next: 0,
             block,
-            taps: Vec::with_capacity(PRIME_CAPACITY),
+            // Room for a step, or for priming the resampler's history (longer the lower the
+            // device rate: 192 kHz heard at 8 kHz needs 1536 samples), whichever is more.
+            taps: Vec::with_capacity(prime_cap.max(PRIME_CAPACITY)),
             resampled: Vec::with_capacity(resampled_cap),
             fifo: StereoFifo::new(FIFO_FRAMES),
         })

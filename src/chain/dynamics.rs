@@ -10,6 +10,8 @@ use crate::units::{amp_to_db, db_to_amp};
 
 /// Time a gain change takes to glide to its new value, in seconds (no clicks, no zipper).
 pub const SMOOTHING_SECS: f64 = 0.005;
+/// Switching a processor in or out cross-fades over this long, seconds.
+pub const SWITCH_SECS: f64 = 0.010;
 
 /// A gain that glides linearly to its target over [`SMOOTHING_SECS`].
 #[derive(Clone, Copy, Debug)]
@@ -25,8 +27,26 @@ impl SmoothedGain {
     /// A gain already at `value`.
     #[must_use]
     pub fn new(value: f64, sample_rate_hz: f64) -> Self {
-        let ramp_len = (SMOOTHING_SECS * sample_rate_hz).round().max(1.0) as u32;
+        Self::with_secs(value, sample_rate_hz, SMOOTHING_SECS)
+    }
+
+    /// Starts at `value`; every change glides over `secs`.
+    #[must_use]
+    pub fn with_secs(value: f64, sample_rate_hz: f64, secs: f64) -> Self {
+        let ramp_len = (secs * sample_rate_hz).round().max(1.0) as u32;
         Self { current: value, target: value, step: 0.0, steps_left: 0, ramp_len }
+    }
+
+    /// A 0..1 switch (1: on) that cross-fades over [`SWITCH_SECS`].
+    #[must_use]
+    pub fn switch(on: bool, sample_rate_hz: f64) -> Self {
+        Self::with_secs(if on { 1.0 } else { 0.0 }, sample_rate_hz, SWITCH_SECS)
+    }
+
+    /// The value now (the last one [`Self::next_value`] gave).
+    #[must_use]
+    pub fn value(&self) -> f64 {
+        self.current
     }
 
     /// Glides to `target`.
@@ -135,35 +155,59 @@ pub struct Compressor {
     attack: f64,
     release: f64,
     gr_db: f64,
-    makeup: f64,
+    makeup: SmoothedGain,
+    /// Switched in (1) or out (0), cross-faded.
+    wet: SmoothedGain,
+    sample_rate_hz: f64,
 }
 
 impl Compressor {
     /// A compressor with `params` at `sample_rate_hz`.
     #[must_use]
     pub fn new(params: CompressorParams, sample_rate_hz: f64) -> Self {
-        let coef = |ms: f64| (-1.0 / (ms.max(0.01) * 1e-3 * sample_rate_hz)).exp();
-        Self {
+        let mut c = Self {
             params,
-            attack: coef(params.attack_ms),
-            release: coef(params.release_ms),
+            attack: 0.0,
+            release: 0.0,
             gr_db: 0.0,
-            makeup: db_to_amp(params.makeup_db),
-        }
+            makeup: SmoothedGain::new(db_to_amp(params.makeup_db), sample_rate_hz),
+            wet: SmoothedGain::switch(params.enabled, sample_rate_hz),
+            sample_rate_hz,
+        };
+        c.set_params(params);
+        c
     }
 
-    /// Current gain reduction in dB (positive).
+    /// Takes new settings while it runs: the detector keeps its state (the gain reduction
+    /// moves to the new curve with the attack and release), make-up glides, and switching in
+    /// or out cross-fades over [`SWITCH_SECS`].
+    pub fn set_params(&mut self, params: CompressorParams) {
+        let coef = |ms: f64| (-1.0 / (ms.max(0.01) * 1e-3 * self.sample_rate_hz)).exp();
+        self.attack = coef(params.attack_ms);
+        self.release = coef(params.release_ms);
+        self.makeup.set(db_to_amp(params.makeup_db));
+        self.wet.set(if params.enabled { 1.0 } else { 0.0 });
+        self.params = params;
+    }
+
+    /// The settings in force.
+    #[must_use]
+    pub fn params(&self) -> &CompressorParams {
+        &self.params
+    }
+
+    /// Gain reduction now, dB (positive), as far as the compressor is switched in.
     #[must_use]
     pub fn gain_reduction_db(&self) -> f64 {
-        self.gr_db
+        self.gr_db * self.wet.value()
     }
 
-    /// Processes one stereo frame.
+    /// One stereo sample (linked detection on the louder channel).
     #[inline]
     pub fn tick(&mut self, l: f64, r: f64) -> (f64, f64) {
-        if !self.params.enabled {
-            return (l, r);
-        }
+        let wet = self.wet.next_value();
+        let makeup = self.makeup.next_value();
+        // The detector runs while switched out too, so that switching in finds it settled.
         let level = amp_to_db(l.abs().max(r.abs()));
         let over = level - self.params.threshold_dbfs;
         let knee = 6.0;
@@ -177,7 +221,10 @@ impl Compressor {
         };
         let coef = if target > self.gr_db { self.attack } else { self.release };
         self.gr_db = target + coef * (self.gr_db - target);
-        let g = db_to_amp(-self.gr_db) * self.makeup;
+        if wet == 0.0 {
+            return (l, r);
+        }
+        let g = (1.0 - wet) + wet * db_to_amp(-self.gr_db) * makeup;
         (l * g, r * g)
     }
 }
@@ -225,6 +272,11 @@ impl SlidingMin {
         Self { window, ring: vec![(0, 0.0); window + 1], head: 0, len: 0, index: 0 }
     }
 
+    fn clear(&mut self) {
+        self.head = 0;
+        self.len = 0;
+    }
+
     fn push(&mut self, v: f64) -> f64 {
         let cap = self.ring.len();
         // Drop larger values from the back: they can never be the minimum again.
@@ -256,6 +308,8 @@ impl SlidingMin {
 pub struct Limiter {
     params: LimiterParams,
     input_gain: SmoothedGain,
+    /// Switched in (1) or out (0), cross-faded.
+    wet: SmoothedGain,
     ceiling: f64,
     release: f64,
     detectors: [TruePeakMeter; 2],
@@ -281,6 +335,7 @@ impl Limiter {
         Self {
             params,
             input_gain: SmoothedGain::new(db_to_amp(params.input_gain_db), sample_rate_hz),
+            wet: SmoothedGain::switch(params.enabled, sample_rate_hz),
             ceiling: db_to_amp(params.ceiling_dbtp - LIMITER_SAFETY_DB),
             release: (-1.0 / (params.release_ms.max(1.0) * 1e-3 * sample_rate_hz)).exp(),
             detectors: [TruePeakMeter::new(), TruePeakMeter::new()],
@@ -312,7 +367,8 @@ impl Limiter {
     /// Current gain reduction in dB (positive).
     #[must_use]
     pub fn gain_reduction_db(&self) -> f64 {
-        -amp_to_db(self.gain)
+        let wet = self.wet.value();
+        -amp_to_db((1.0 - wet) + wet * self.gain)
     }
 
     /// Changes the input gain (it glides in).
@@ -324,9 +380,7 @@ impl Limiter {
     /// Switches the limiting on or off (the delay stays, so nothing jumps in time).
     pub fn set_enabled(&mut self, enabled: bool) {
         self.params.enabled = enabled;
-        if !enabled {
-            self.gain = 1.0;
-        }
+        self.wet.set(if enabled { 1.0 } else { 0.0 });
     }
 
     /// Processes a stereo block in place.
@@ -346,7 +400,17 @@ impl Limiter {
             *l *= g;
             *r *= g;
         }
-        if self.params.enabled {
+        // Switched out and faded, the limiter is a delay; otherwise the detector runs (while
+        // switching too, so that switching in finds it settled).
+        let bypassed = !self.params.enabled && self.wet.value() == 0.0;
+        if bypassed && self.gain != 1.0 {
+            // Start afresh when switched in again.
+            self.gain = 1.0;
+            self.minimum.clear();
+            self.minima.fill(1.0);
+            self.min_sum = self.minima.len() as f64;
+        }
+        if !bypassed {
             for (det, (ch, env)) in
                 self.detectors.iter_mut().zip([&*left, &*right].into_iter().zip(self.envelope.iter_mut()))
             {
@@ -359,7 +423,7 @@ impl Limiter {
             self.delay[self.delay_pos] = (left[i], right[i]);
             self.delay_pos = (self.delay_pos + 1) % len;
             let (dl, dr) = self.delay[self.delay_pos];
-            if !self.params.enabled {
+            if bypassed {
                 left[i] = dl;
                 right[i] = dr;
                 continue;
@@ -378,8 +442,10 @@ impl Limiter {
             let attack = (self.min_sum / w as f64).min(1.0);
             // Down at once (the average already ramps), up with the release.
             self.gain = if attack < self.gain { attack } else { attack + self.release * (self.gain - attack) };
-            left[i] = dl * self.gain;
-            right[i] = dr * self.gain;
+            let wet = self.wet.next_value();
+            let g = (1.0 - wet) + wet * self.gain;
+            left[i] = dl * g;
+            right[i] = dr * g;
         }
     }
 }

@@ -175,7 +175,8 @@ struct Strip {
     pan_r: SmoothedGain,
     quantizer: Quantizer,
     saturator: Saturator,
-    insert: bool,
+    /// The insert switched in (1) or out (0), cross-faded.
+    insert: SmoothedGain,
     meters: TrackMeters,
     // Taps of the last block.
     source: Vec<f64>,
@@ -216,7 +217,7 @@ impl Strip {
             pan_r: SmoothedGain::new(r, fs),
             quantizer: Quantizer::new(QuantizerSettings { bit_depth: t.bits, ..QuantizerSettings::default() }, seed),
             saturator: Saturator::new(fs),
-            insert: t.insert,
+            insert: SmoothedGain::switch(t.insert, fs),
             meters: TrackMeters {
                 adc: meter(1, MeterSet::Basic, adc_rule),
                 insert: meter(1, MeterSet::Basic, ClipRule::Overs),
@@ -230,6 +231,15 @@ impl Strip {
             out_r: vec![0.0; MAX_BLOCK],
         }
     }
+}
+
+/// The insert: the saturator, or the signal as it is, cross-faded when switched (the
+/// saturator runs switched out too, so that its state is ready).
+#[inline]
+fn insert_tick(saturator: &mut Saturator, insert: &mut SmoothedGain, v: f64) -> f64 {
+    let saturated = saturator.tick(v);
+    let wet = insert.next_value();
+    if wet == 1.0 { saturated } else { v + wet * (saturated - v) }
 }
 
 /// The meters of the whole chain, as numbers.
@@ -532,6 +542,13 @@ impl Chain {
         self.export_fs
     }
 
+    /// Samples from a sample's entry to its appearance at the master (the limiter's lookahead
+    /// and true-peak detector).
+    #[must_use]
+    pub fn latency_samples(&self) -> usize {
+        self.limiter.latency()
+    }
+
     /// The next sample to be processed.
     #[must_use]
     pub fn position(&self) -> u64 {
@@ -552,11 +569,11 @@ impl Chain {
             strip.fader.set(g);
             strip.pan_l.set(l);
             strip.pan_r.set(r);
-            strip.insert = t.insert;
+            strip.insert.set(if t.insert { 1.0 } else { 0.0 });
         }
         self.master_fader.set(db_to_amp(live.master_fader_db));
         if live.compressor != self.live.compressor {
-            self.compressor = Compressor::new(live.compressor, self.fs);
+            self.compressor.set_params(live.compressor);
         }
         if live.limiter_input_gain_db != self.live.limiter_input_gain_db
             || live.limiter_enabled != self.live.limiter_enabled
@@ -612,7 +629,7 @@ impl Chain {
             for (i, &x) in strip.adc[..n].iter().enumerate() {
                 let v = x * strip.clip_gain.next_value();
                 strip.insert_in[i] = v;
-                let y = if strip.insert { strip.saturator.tick(v) } else { v };
+                let y = insert_tick(&mut strip.saturator, &mut strip.insert, v);
                 let (fader, pan_l, pan_r) =
                     (strip.fader.next_value(), strip.pan_l.next_value(), strip.pan_r.next_value());
                 let post = y * fader;

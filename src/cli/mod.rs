@@ -53,6 +53,10 @@ pub struct AppArgs {
     /// With --bench-frames: measure an empty window (the baseline) instead of the app.
     #[arg(long)]
     pub bench_empty: bool,
+    /// Run this many seconds, print what the sound output did (device, latency, underruns,
+    /// reopenings) and exit.
+    #[arg(long, value_name = "SECS")]
+    pub run_secs: Option<f64>,
     /// UI scale, 1 to 3 (default: the one last chosen in the app).
     #[arg(long)]
     pub scale: Option<f32>,
@@ -267,6 +271,7 @@ fn run_app(args: &AppArgs) -> ExitCode {
         size: args.size,
         bench_frames: args.bench_frames,
         bench_empty: args.bench_empty,
+        run_secs: args.run_secs,
         scale: args.scale,
         theme: args.projector.then_some(crate::ui::theme::ThemeKind::Projector),
         play: args.play,

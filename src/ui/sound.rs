@@ -157,6 +157,10 @@ pub struct SoundStatus {
     pub exporting: bool,
     /// Why something cannot be played, if it cannot.
     pub problem: Option<String>,
+    /// Output latency, milliseconds, when a device plays.
+    pub latency_ms: Option<f64>,
+    /// Underruns (gaps in the sound) since the start.
+    pub underruns: u64,
 }
 
 impl Default for SoundStatus {
@@ -171,6 +175,8 @@ impl Default for SoundStatus {
             match_gain_db: [0.0; 2],
             exporting: false,
             problem: None,
+            latency_ms: None,
+            underruns: 0,
         }
     }
 }
@@ -195,6 +201,8 @@ pub struct ExportRequest {
 pub struct SoundActions {
     /// Write a WAV file.
     pub export: Option<ExportRequest>,
+    /// Try the audio device again.
+    pub retry_sound: bool,
 }
 
 /// What plays in A on the current screen.
@@ -291,7 +299,7 @@ pub fn sound_bar_ui(root: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme:
     let mut actions = SoundActions::default();
     egui::Panel::bottom("sound_bar").show(root, |ui| {
         ui.add_space(2.0);
-        ui.horizontal_wrapped(|ui| bar_ui(ui, app, status, theme));
+        ui.horizontal_wrapped(|ui| actions.retry_sound = bar_ui(ui, app, status, theme));
         ui.add_space(2.0);
     });
     let ctx = root.ctx().clone();
@@ -327,7 +335,8 @@ pub fn sound_bar_ui(root: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme:
     actions
 }
 
-fn bar_ui(ui: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme: &Theme) {
+/// Returns whether "Retry sound" was pressed.
+fn bar_ui(ui: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme: &Theme) -> bool {
     let screen = app.screen;
     let scene = app.chain.scene.clone();
     let s = &mut app.sound;
@@ -368,6 +377,14 @@ fn bar_ui(ui: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme: &Theme) {
     if let Some(problem) = &status.problem {
         ui.label(RichText::new(problem).color(theme.warning));
     }
+    let mut retry = false;
+    if status.visual_only {
+        retry = ui.button("Retry sound").on_hover_text("Try to open the audio device again.").clicked();
+    }
+    if status.underruns > 0 {
+        ui.label(RichText::new(format!("{} underruns", status.underruns)).small().color(theme.warning))
+            .on_hover_text("Times the device ran out of sound to play (a gap). The buffer grows when they repeat.");
+    }
     if !status.visual_only {
         let peak = if status.output_peak_dbfs.is_finite() {
             format!("out {:.0} dBFS", status.output_peak_dbfs)
@@ -381,6 +398,7 @@ fn bar_ui(ui: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme: &Theme) {
                 .on_hover_text("The safety limiter is turning the output down.");
         }
     }
+    retry
 }
 
 fn compare_ui(ui: &mut Ui, app: &mut AppUi, screen: Screen, scene: &Scene) {

@@ -1,0 +1,3 @@
+//! The desktop side of [`crate::platform`].
+
+pub mod sound;
