@@ -141,6 +141,29 @@ fn the_true_peak_of_a_sine_is_its_amplitude_within_the_oversampling_bound() {
     }
 }
 
+/// Where the crest falls decides what a 4x meter reads. A sine at fs/4 has its crests every
+/// 2 samples at the same fraction d of a sample past one; the meter's nearest point is then
+/// e = min |d - j/4| away, a phase of 2 pi (fs/4) e / fs = pi e / 2, so it reads A cos(pi e / 2):
+/// A for a crest on its grid (d = 0, 1/4, 1/2), A cos(pi / 16) = -0.169 dB half way between.
+#[test]
+fn a_4x_meter_reads_the_crest_as_far_as_its_grid_allows() {
+    let a = 0.5;
+    for sixteenths in 0..16 {
+        let d = f64::from(sixteenths) / 16.0;
+        // sin(pi/2 n + phi) peaks at n = 1 - 2 phi / pi + 2k: phi = (1 - d) pi / 2.
+        let phi = (1.0 - d) * PI / 2.0;
+        let x: Vec<f64> = (0..4_800).map(|n| a * (PI / 2.0 * n as f64 + phi).sin()).collect();
+        let mut m = TruePeakMeter::new();
+        m.process(&x[..100]);
+        m.reset_peak();
+        m.process(&x[100..]);
+        let off_grid = (0..=4).map(|j| (d - f64::from(j) / 4.0).abs()).fold(f64::MAX, f64::min);
+        let want = 20.0 * (PI * off_grid / 2.0).cos().log10();
+        let got = 20.0 * (m.peak() / a).log10();
+        assert!((got - want).abs() < 0.02, "crest {d} past a sample: {got:+.4} dB, expected {want:+.4}");
+    }
+}
+
 /// |NTF(f)|^2 = |1 - sum_k h_k e^{-j 2 pi f k / fs}|^2, the error feedback's noise transfer
 /// function, from its coefficients (SoX's F-weighted set for 44.1 kHz, Wannamaker's design).
 fn ntf_power(coefs: &[f64], f: f64, fs: f64) -> f64 {
