@@ -1,43 +1,57 @@
-//! Writing files atomically: into a temporary file beside the target, flushed to disk, then
-//! renamed over it, so a reader never sees half a file and a crash loses nothing old.
+//! Writing files atomically: into a temporary file beside the target, synced to disk, renamed
+//! over it, and the folder synced, so a reader never sees half a file and a crash loses
+//! nothing old. Reading the user's JSON files, with damaged ones set aside.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
+use crate::textloc::{Nesting, position};
 
-/// A temporary path in the same folder as `path` (so the rename stays on one file system).
-fn temp_path_for(path: &Path) -> PathBuf {
-    let name = path.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
-}
-
-/// Writes `path` atomically: `write` fills a buffered temporary file, which is synced and
-/// renamed over `path`. On any error the temporary file is removed and `path` is untouched.
+/// Writes `path` atomically: `write` fills a buffered temporary file in the same folder, which
+/// is synced and renamed over `path`, and the folder is synced so the rename survives a crash.
+/// On any error the temporary file is removed and `path` is untouched.
 ///
 /// # Errors
 /// Any I/O error from creating, writing, syncing or renaming.
 pub fn write_atomic<F>(path: &Path, write: F) -> io::Result<()>
 where
-    F: FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+    F: FnOnce(&mut BufWriter<&mut File>) -> io::Result<()>,
 {
-    let tmp = temp_path_for(path);
-    let result = (|| {
-        let mut w = BufWriter::new(File::create(&tmp)?);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // Created as `File::create` would (0666 less the umask), not private like most temporaries.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    // From here on, dropping `tmp` (an error, a panic in `write`) deletes the temporary file.
+    let mut tmp = builder.tempfile_in(dir)?;
+    {
+        let mut w = BufWriter::new(tmp.as_file_mut());
         write(&mut w)?;
         w.flush()?;
-        let file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
     }
-    result
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir)
+}
+
+/// Syncs a folder, so a rename in it is on disk.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Folders cannot be opened as files here; the rename is as durable as the system makes it.
+#[cfg(not(unix))]
+#[allow(clippy::unnecessary_wraps, reason = "the same signature as on Unix")]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 /// The folder for the user's data (progress, settings, their own lessons):
@@ -94,15 +108,46 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic(path, |w| w.write_all(bytes))
 }
 
+/// Checks that no array or object of the JSON `bytes` nests deeper than
+/// [`crate::textloc::MAX_NESTING`] (brackets in strings do not count), in a loop, whatever
+/// limit the parser is built with.
+///
+/// # Errors
+/// Where the first bracket too deep is: "nesting deeper than 64 at line L, column C".
+pub fn check_json_nesting(bytes: &[u8]) -> Result<(), String> {
+    let mut depth = Nesting::default();
+    let (mut in_string, mut escaped) = (false, false);
+    for (at, &b) in bytes.iter().enumerate() {
+        match (in_string, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') | (false, _, b'"') => in_string = !in_string,
+            (false, _, b'[' | b'{') => depth.open().then_some(()).ok_or_else(|| {
+                let before = String::from_utf8_lossy(&bytes[..at]);
+                let (line, column) = position(&before, before.len());
+                format!("nesting deeper than {} at line {line}, column {column}", crate::textloc::MAX_NESTING)
+            })?,
+            (false, _, b']' | b'}') => depth.close(),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Reads `path` as JSON. A missing file gives `(None, None)`; a file that cannot be read gives
-/// a warning; one that cannot be parsed is set aside (never deleted) with a warning naming
-/// where it went. `what` names the file for people ("your progress", "the settings").
+/// a warning; one that cannot be parsed (or nests deeper than
+/// [`crate::textloc::MAX_NESTING`]) is set aside (never deleted) with a warning naming where
+/// it went. `what` names the file for people ("your progress", "the settings").
 #[must_use]
 pub fn load_json_or_set_aside<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> (Option<T>, Option<String>) {
+    let parse = |bytes: &[u8]| {
+        check_json_nesting(bytes)?;
+        serde_json::from_slice::<T>(bytes).map_err(|e| e.to_string())
+    };
     match fs::read(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => (None, None),
         Err(e) => (None, Some(format!("cannot read {what} ({}): {e}", path.display()))),
-        Ok(bytes) => match serde_json::from_slice::<T>(&bytes) {
+        Ok(bytes) => match parse(&bytes) {
             Ok(value) => (Some(value), None),
             Err(e) => (
                 None,
@@ -136,19 +181,68 @@ pub fn save_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Stri
 mod tests {
     use super::*;
 
+    /// The names in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> =
+            fs::read_dir(dir).expect("list").map(|e| e.expect("entry").file_name().to_string_lossy().into()).collect();
+        v.sort();
+        v
+    }
+
     #[test]
-    fn replaces_the_file_and_leaves_no_temporary() {
-        let dir = std::env::temp_dir().join(format!("hl-atomic-{}", std::process::id()));
-        fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join("a.txt");
+    fn replaces_the_file_and_leaves_no_temporary_on_any_failure() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a.txt");
         write_bytes_atomic(&path, b"one").expect("write");
         write_bytes_atomic(&path, b"two").expect("write");
         assert_eq!(fs::read(&path).expect("read"), b"two");
-        let failed = write_atomic(&path, |_| Err(io::Error::other("boom")));
-        assert!(failed.is_err());
-        assert_eq!(fs::read(&path).expect("read"), b"two");
-        let leftovers = fs::read_dir(&dir).expect("list").count();
-        assert_eq!(leftovers, 1);
-        fs::remove_dir_all(&dir).ok();
+
+        // The writer fails half way.
+        let failed = write_atomic(&path, |w| {
+            w.write_all(b"half a fi")?;
+            Err(io::Error::other("boom"))
+        });
+        assert_eq!(failed.expect_err("fails").to_string(), "boom");
+        // The writer panics.
+        let panicked = std::panic::catch_unwind(|| write_atomic(&path, |_| panic!("writer panics")));
+        assert!(panicked.is_err());
+        assert_eq!(fs::read(&path).expect("read"), b"two", "the old file is intact");
+        assert_eq!(names(dir.path()), ["a.txt"], "no temporary file left");
+
+        // The rename fails: the target is a folder that is not empty.
+        let blocked = dir.path().join("b");
+        fs::create_dir_all(blocked.join("inside")).expect("dir");
+        assert!(write_bytes_atomic(&blocked, b"x").is_err());
+        assert_eq!(names(dir.path()), ["a.txt", "b"], "no temporary file left");
+        assert!(blocked.join("inside").is_dir());
+
+        // The folder does not exist: nothing is created anywhere.
+        assert!(write_bytes_atomic(&dir.path().join("no/such/c.txt"), b"x").is_err());
+        assert_eq!(names(dir.path()), ["a.txt", "b"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_get_the_permissions_of_a_plain_create() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let plain = dir.path().join("plain");
+        File::create(&plain).expect("create");
+        let atomic = dir.path().join("atomic");
+        write_bytes_atomic(&atomic, b"x").expect("write");
+        let mode = |p: &Path| fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode(&atomic), mode(&plain), "not the 0600 of a private temporary file");
+    }
+
+    #[test]
+    fn json_nesting_is_limited_and_located() {
+        let deep = |n: usize| format!("{{\"a\":\n {}1{}}}", "[".repeat(n), "]".repeat(n));
+        assert!(check_json_nesting(deep(crate::textloc::MAX_NESTING - 1).as_bytes()).is_ok());
+        let e = check_json_nesting(deep(crate::textloc::MAX_NESTING).as_bytes()).expect_err("too deep");
+        assert_eq!(e, format!("nesting deeper than 64 at line 2, column {}", crate::textloc::MAX_NESTING + 1));
+        // Brackets inside strings, escaped quotes included, are text.
+        let text = format!("{{\"a\": \"\\\"{}\", \"b\": [1]}}", "[".repeat(1000));
+        assert!(check_json_nesting(text.as_bytes()).is_ok());
+        assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "the test text is valid JSON");
     }
 }

@@ -335,3 +335,50 @@ fn the_classroom_remembers_settings_opens_demos_and_writes_figures() {
     assert!(demos.last().is_some_and(|d| d.saved && d.scene.name == "My aliasing demo"), "listed next lesson");
     let _ = std::fs::remove_dir_all(data);
 }
+
+/// Whatever the data folder holds (lessons whose goal or TOML nests 100 000 deep, settings,
+/// progress and saved scenes nested 200 000 deep), the app starts: the broken lessons and
+/// scenes are listed with where they break, the damaged JSON files are set aside with a
+/// warning, and every good lesson and demo is there.
+#[test]
+fn the_app_starts_whatever_the_data_folder_holds() {
+    use headroom_lab::app::lessons::Lessons;
+    use headroom_lab::app::teacher::{Teacher, plugin as teacher_plugin};
+    let data = tempfile::tempdir().expect("dir");
+    let d = data.path();
+    std::fs::create_dir_all(d.join("lessons")).expect("dir");
+    std::fs::create_dir_all(d.join("scenes")).expect("dir");
+    let head = "id = \"deep\"\ntitle = \"Deep\"\n[[steps]]\ntitle = \"t\"\nbody = \"b\"\n";
+    let deep = |open: &str, close: &str| format!("{}1{}", open.repeat(200_000), close.repeat(200_000));
+    std::fs::write(d.join("lessons/not.toml"), format!("{head}goal = \"{}bits == 8\"\n", "not ".repeat(100_000)))
+        .expect("write");
+    std::fs::write(d.join("lessons/array.toml"), format!("{head}hints = {}\n", deep("[", "]"))).expect("write");
+    std::fs::write(d.join("scenes/deep.toml"), format!("name = \"x\"\nseed = {}\n", deep("{a=", "}"))).expect("write");
+    std::fs::write(d.join("settings.json"), deep("[", "]")).expect("write");
+    std::fs::write(d.join("progress.json"), format!("{{\"lessons\": {}}}", deep("{\"a\":", "}"))).expect("write");
+
+    let options = AppOptions { data_dir: Some(d.to_path_buf()), ..AppOptions::default() };
+    let mut app = converter_and_desk_app(&options);
+    app.add_plugins((headroom_lab::app::lessons::plugin(&options), teacher_plugin(&options)));
+    for _ in 0..3 {
+        app.update();
+    }
+    let lessons = app.world().resource::<Lessons>();
+    let builtin = headroom_lab::lesson::library::Library::load(&[
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("lessons")
+    ]);
+    assert_eq!(lessons.library.lessons.len(), builtin.lessons.len(), "every good lesson is there");
+    let errors: Vec<String> = lessons.library.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors.iter().any(|e| e.contains("array.toml:6:73: nesting deeper than 64")), "{errors:#?}");
+    assert!(
+        errors.iter().any(|e| e.contains("not.toml:6:265: field `steps[0].goal`: nesting deeper than 64")),
+        "{errors:#?}"
+    );
+    assert!(lessons.store.warning.as_deref().is_some_and(|w| w.contains("nesting deeper than 64")));
+    let teacher = app.world().resource::<Teacher>();
+    assert!(teacher.settings.warning.as_deref().is_some_and(|w| w.contains("nesting deeper than 64")));
+    assert!(teacher.demos.broken.iter().any(|b| b.contains("deep.toml:2:")), "{:?}", teacher.demos.broken);
+    let shipped = headroom_lab::sim::demos::DemoLibrary::load(headroom_lab::sim::demos::builtin_dir().as_deref(), None);
+    assert_eq!(teacher.demos.demos.len(), shipped.demos.len(), "every shipped demo is there");
+}

@@ -195,7 +195,15 @@ fn a_loud_master_overshoots_after_the_codec() {
     let export_tp = r.export.true_peak_dbtp.expect("tp");
     let overshoot = export_tp - master_tp;
     assert!(master_tp <= -0.1 + 1e-9);
-    assert!(overshoot > 0.3 && overshoot < 4.0, "codec overshoot {overshoot:.2} dB");
+    // What to expect: the codec adds an error 13 dB below the programme (the low quality's band
+    // SNR), of RMS sigma; the limiter holds the crests at the ceiling p, and where the error is
+    // largest on one of them the peak grows to p + k sigma. The largest of N near-Gaussian
+    // values is about sqrt(2 ln N) sigma: 2.15 to 4.8 for 10 to 100 000 crests. (Measured:
+    // 2.06 dB, within 1.13 to 2.39 dB here.)
+    let sigma = 10f64.powf((r.master.rms_dbfs - 13.0) / 20.0);
+    let p = 10f64.powf(master_tp / 20.0);
+    let (lo, hi) = (20.0 * (1.0 + 2.15 * sigma / p).log10(), 20.0 * (1.0 + 4.8 * sigma / p).log10());
+    assert!((lo..=hi).contains(&overshoot), "codec overshoot {overshoot:.2} dB, expected {lo:.2} to {hi:.2}");
     assert!(export_tp > 0.0, "a master touching 0 dBFS comes back with true-peak overs: {export_tp:.2} dBTP");
 }
 

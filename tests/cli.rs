@@ -316,7 +316,7 @@ fn scene_check_and_bad_stages() {
     std::fs::write(&bad, "name = \"x\"\n\n[[tracks]]\nname = \"A\"\nsource = { kind = \"drums\" }\nfader_db = 90\n")
         .expect("write");
     let r = run(&["scene", "check", p(&bad)]);
-    assert_refused(&r, "bad.toml:6: field `tracks[0].fader_db`");
+    assert_refused(&r, "bad.toml:6:12: field `tracks[0].fader_db`");
     assert_refused(
         &run(&["render", "--scene", &scene_path("15-clean-mix.toml"), "--stage", "track:Tuba", "--json"]),
         "unknown stage",

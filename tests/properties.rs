@@ -74,7 +74,6 @@ proptest! {
         for v in [l.sample_peak_dbfs, l.true_peak_dbtp, l.rms_dbfs, l.crest_factor_db, l.dc_offset, snap.theory_snr_db, snap.error.rms_dbfs] {
             prop_assert!(v.is_finite(), "{l:?}");
         }
-        prop_assert!(l.true_peak_dbtp >= l.sample_peak_dbfs);
         prop_assert!(snap.spectrum.db.iter().all(|v| v.is_finite()));
         for curve in [&snap.time.analog, &snap.time.analog_raw, &snap.time.reconstructed, &snap.time.samples] {
             prop_assert!(curve.iter().all(|p| p[0].is_finite() && p[1].is_finite()));

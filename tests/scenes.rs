@@ -1,5 +1,5 @@
 //! Scene files: every example in assets/demos loads and runs; broken ones are refused with the
-//! file, the line and the field.
+//! file, the line, the column and the field.
 
 use headroom_lab::chain::engine::{Chain, StageId};
 use headroom_lab::chain::scene::Scene;
@@ -63,49 +63,59 @@ fn the_example_scenes_show_what_they_say() {
     assert!(codec.master.true_peak_dbtp.expect("tp") <= -0.1 && codec.export.true_peak_dbtp.expect("tp") > 0.0);
 }
 
+/// Broken scenes: the file, the line, the column (of the value, or of the key for an unknown
+/// one, or of the table a missing field belongs in) and the field path from the deserializer.
 #[test]
-fn broken_scenes_name_file_line_and_field() {
-    let good_track = "[[tracks]]\nname = \"Kick\"\nsource = { kind = \"drums\" }\n";
-    let cases: &[(&str, usize, &str, &str)] = &[
-        ("name = \"x\"\nsample_rate_hz = 500\n", 2, "sample_rate_hz", "between"),
-        ("name = \"x\"\nsample_rate_hz = \"fast\"\n", 2, "sample_rate_hz", "invalid type"),
-        ("name = \"x\"\nsampel_rate_hz = 48000\n", 2, "sampel_rate_hz", "unknown field"),
-        ("sample_rate_hz = 48000\n", 1, "", "name"),
+fn broken_scenes_name_file_line_column_and_field() {
+    let cases: &[(&str, (usize, usize), &str, &str)] = &[
+        ("name = \"x\"\nsample_rate_hz = 500\n", (2, 18), "sample_rate_hz", "between"),
+        ("name = \"x\"\nsample_rate_hz = \"fast\"\n", (2, 18), "sample_rate_hz", "invalid type"),
+        ("name = \"x\"\nsampel_rate_hz = 48000\n", (2, 1), "sampel_rate_hz", "unknown field"),
+        ("sample_rate_hz = 48000\n", (1, 1), "name", "missing field `name`"),
         (
             "name = \"x\"\n[[tracks]]\nname = \"A\"\nsource = { kind = \"kazoo\" }\n",
-            4,
-            "tracks[0].source",
+            (4, 19),
+            "tracks[0].source.kind",
             "unknown variant",
         ),
         (
             "name = \"x\"\n[[tracks]]\nname = \"A\"\nsource = { kind = \"drums\" }\npreamp_db = 99\n",
-            5,
+            (5, 13),
             "tracks[0].preamp_db",
             "between",
         ),
         (
             "name = \"x\"\n[[tracks]]\nname = \"A\"\nsource = { kind = \"drums\" }\nbits = 30\n",
-            5,
+            (5, 8),
             "tracks[0].bits",
             "bit depth",
         ),
-        ("name = \"x\"\n[[tracks]]\nname = \"A\"\nsource = { kind = \"file\" }\n", 4, "tracks[0].source.path", "path"),
-        ("name = \"x\"\n[master]\nlimiter = { ceiling_dbtp = 3 }\n", 3, "master.limiter.ceiling_dbtp", "between"),
-        ("name = \"x\"\n[export]\nbits = 12\n", 3, "export.bits", "16, 24 or 32f"),
-        ("name = \"x\"\n[bus]\nformat = \"fixed16\"\n", 3, "bus.format", "unknown variant"),
-        ("name = \"x\"\n[targets]\nmix_peak_dbfs = [-3, -6]\n", 2, "targets", "low < high"),
-        ("name = \"x\"\n[[tracks]\n", 2, "", "expected"),
+        // A missing path: located at the source table that lacks it.
+        (
+            "name = \"x\"\n[[tracks]]\nname = \"A\"\nsource = { kind = \"file\" }\n",
+            (4, 10),
+            "tracks[0].source.path",
+            "path",
+        ),
+        ("name = \"x\"\n[master]\nlimiter = { ceiling_dbtp = 3 }\n", (3, 28), "master.limiter.ceiling_dbtp", "between"),
+        ("name = \"x\"\n[export]\nbits = 12\n", (3, 8), "export.bits", "16, 24 or 32f"),
+        ("name = \"x\"\n[bus]\nformat = \"fixed16\"\n", (3, 10), "bus.format", "unknown variant"),
+        ("name = \"x\"\n[targets]\nmix_peak_dbfs = [-3, -6]\n", (2, 1), "targets", "low < high"),
+        // What a line scanner got wrong: a comment after the header, dotted and quoted keys.
+        ("name = \"x\"\n[[tracks]] # kick\nname = 3\n", (3, 8), "tracks[0].name", "invalid type: integer"),
+        ("name = \"x\"\nmaster.limiter.ceiling_dbtp = 2\n", (2, 31), "master.limiter.ceiling_dbtp", "between"),
+        ("name = \"x\"\n[master]\n\"fader_db\" = true\n", (3, 14), "master.fader_db", "invalid type: boolean"),
     ];
-    for (i, (text, line, field, needle)) in cases.iter().enumerate() {
-        let text = if i == 12 { format!("{text}{good_track}") } else { (*text).to_string() };
-        let e = Scene::from_toml("broken.toml", &text).expect_err("must be refused");
+    for (i, (text, (line, column), field, needle)) in cases.iter().enumerate() {
+        let e = Scene::from_toml("broken.toml", text).expect_err("must be refused");
         assert_eq!(e.file, "broken.toml");
-        assert_eq!(e.line, Some(*line), "case {i}: {e}");
-        if !field.is_empty() {
-            assert_eq!(e.field.as_deref(), Some(*field), "case {i}: {e}");
-        }
+        assert_eq!((e.line, e.column), (Some(*line), Some(*column)), "case {i}: {e}");
+        assert_eq!(e.field.as_deref(), Some(*field), "case {i}: {e}");
+        assert!(e.to_string().starts_with(&format!("broken.toml:{line}:{column}: field `{field}`: ")), "case {i}: {e}");
         assert!(e.to_string().to_lowercase().contains(&needle.to_lowercase()), "case {i}: {e}");
     }
+    let e = Scene::from_toml("broken.toml", "name = \"x\"\n[[tracks]\nname = \"A\"\n").expect_err("syntax");
+    assert_eq!((e.line, e.field.as_deref()), (Some(2), None), "{e}");
 }
 
 #[test]

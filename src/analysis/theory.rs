@@ -16,7 +16,7 @@ pub fn theory_snr_db(depth: BitDepth, level_dbfs: f64, dither: &Dither) -> f64 {
 
 /// SNR of rounding a sine of peak `level_dbfs` to 32-bit float. A float's step is 2^-23 of
 /// the power of two below the value (24-bit mantissa), so the error scales with the signal:
-/// about 151-153 dB at any level, depending only on where the peak sits between two powers of
+/// 151.1 to 153.7 dB at any level, depending only on where the peak sits between two powers of
 /// two. Computed by averaging step²/12 over the sine's phase.
 #[must_use]
 pub fn float32_snr_db(level_dbfs: f64) -> f64 {
@@ -56,11 +56,26 @@ mod tests {
     use super::*;
     use crate::dsp::quantizer::DitherKind;
 
+    /// The formula against what rounding a sine to `f32` really does, at levels from -120 to
+    /// 0 dBFS and across one octave (where the peak sits between two powers of two is all that
+    /// matters). The sine is read at 2^20 random instants, so the errors are independent and
+    /// the measured noise power has a spread of 0.1 % (0.004 dB); 0.02 dB is allowed. (At
+    /// regular instants, a tone's errors are not quite uniform: up to 0.08 dB off.)
     #[test]
-    fn float_snr_is_about_150_db_at_any_level() {
-        for level in [-120.0, -60.0, -20.0, -6.0, 0.0] {
-            let snr = float32_snr_db(level);
-            assert!((150.0..154.0).contains(&snr), "{level}: {snr}");
+    fn float_snr_is_what_rounding_to_f32_gives() {
+        let mut random = crate::dsp::noise::Random::new(5);
+        for level in [-120.0, -60.0, -20.0, -6.02, -4.5, -3.0, -1.5, -0.2, 0.0] {
+            let a = crate::units::db_to_amp(level);
+            let (mut signal, mut noise) = (0.0, 0.0);
+            for _ in 0..1 << 20 {
+                let x = a * (std::f64::consts::TAU * random.uniform()).sin();
+                let e = f64::from(x as f32) - x;
+                signal += x * x;
+                noise += e * e;
+            }
+            let measured = crate::units::power_to_db(signal / noise);
+            let formula = float32_snr_db(level);
+            assert!((formula - measured).abs() < 0.02, "{level} dBFS: formula {formula:.3}, f32 {measured:.3}");
         }
     }
 

@@ -180,14 +180,10 @@ pub(super) fn drive(
     }
 }
 
-/// Saves a captured image as PNG atomically (temporary file, then rename).
+/// Saves a captured image as PNG atomically (see [`crate::fsutil::write_atomic`]).
 pub(super) fn save_png(image: &Image, path: &std::path::Path) -> Result<(), String> {
     let dynamic = image.clone().try_into_dynamic().map_err(|e| e.to_string())?;
     let rgb = dynamic.to_rgb8();
-    let tmp = path.with_extension("tmp.png");
-    rgb.save(&tmp).map_err(|e| e.to_string())?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        e.to_string()
-    })
+    crate::fsutil::write_atomic(path, |w| rgb.write_to(w, ::image::ImageFormat::Png).map_err(std::io::Error::other))
+        .map_err(|e| e.to_string())
 }

@@ -17,6 +17,7 @@
 use std::fmt;
 
 use crate::lesson::quantity::{Arg, Quantity, Segment, Unit, resolve, unit_word};
+use crate::textloc::MAX_NESTING;
 
 /// A mistake in an expression, at a character position (1-based).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,8 +58,7 @@ fn err(at: usize, message: impl Into<String>) -> ExprError {
     ExprError { column: at + 1, message: message.into() }
 }
 
-fn tokenize(text: &str) -> Result<Vec<Token>, ExprError> {
-    let chars: Vec<char> = text.chars().collect();
+fn tokenize(chars: &[char]) -> Result<Vec<Token>, ExprError> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -224,10 +224,13 @@ pub struct Assignment {
     pub value: Operand,
 }
 
-struct Parser<'a> {
-    text: &'a str,
+struct Parser {
+    /// The text, as characters (token positions index it).
+    chars: Vec<char>,
     toks: Vec<Token>,
     pos: usize,
+    /// How many `not` and `(` enclose the current position.
+    depth: usize,
 }
 
 /// Words that a numeric quantity also accepts as a value.
@@ -244,13 +247,19 @@ pub fn extra_words(q: &Quantity) -> &'static [&'static str] {
     }
 }
 
-impl Parser<'_> {
+impl Parser {
+    fn new(text: &str) -> Result<Self, ExprError> {
+        let chars: Vec<char> = text.chars().collect();
+        let toks = tokenize(&chars)?;
+        Ok(Self { chars, toks, pos: 0, depth: 0 })
+    }
+
     fn peek(&self) -> Option<&Tok> {
         self.toks.get(self.pos).map(|t| &t.tok)
     }
 
     fn here(&self) -> usize {
-        self.toks.get(self.pos).map_or(self.text.chars().count(), |t| t.at)
+        self.toks.get(self.pos).map_or(self.chars.len(), |t| t.at)
     }
 
     fn next(&mut self) -> Option<Tok> {
@@ -410,22 +419,30 @@ impl Parser<'_> {
             _ => return Err(err(at, "expected a comparison (<, <=, >, >=, ==, !=), `in` or `within`")),
         };
         let end = self.here();
-        let text: String = self.text.chars().skip(start).take(end - start).collect();
+        let text: String = self.chars[start..end].iter().collect();
         Ok(Cond::Atom(Atom { text: text.trim().to_string(), quantity: q, test }))
     }
 
     fn unary(&mut self) -> Result<Cond, ExprError> {
-        if self.is_word("not") {
-            self.pos += 1;
-            return Ok(Cond::Not(Box::new(self.unary()?)));
+        let not = self.is_word("not");
+        if !not && self.peek() != Some(&Tok::LParen) {
+            return self.test();
         }
-        if self.peek() == Some(&Tok::LParen) {
-            self.pos += 1;
+        // Each level is a few stack frames: a limit keeps any text from exhausting the stack.
+        if self.depth == MAX_NESTING {
+            return Err(err(self.here(), format!("nesting deeper than {MAX_NESTING} (`not` and brackets)")));
+        }
+        self.depth += 1;
+        self.pos += 1;
+        let c = if not {
+            Cond::Not(Box::new(self.unary()?))
+        } else {
             let c = self.or()?;
             self.expect(&Tok::RParen, "`)`")?;
-            return Ok(c);
-        }
-        self.test()
+            c
+        };
+        self.depth -= 1;
+        Ok(c)
     }
 
     fn and(&mut self) -> Result<Cond, ExprError> {
@@ -459,11 +476,10 @@ impl Parser<'_> {
 /// # Errors
 /// The first mistake, with its column.
 pub fn parse_goal(text: &str) -> Result<Cond, ExprError> {
-    let toks = tokenize(text)?;
-    if toks.is_empty() {
+    let mut p = Parser::new(text)?;
+    if p.toks.is_empty() {
         return Err(err(0, "the goal is empty"));
     }
-    let mut p = Parser { text, toks, pos: 0 };
     let c = p.or()?;
     p.done()?;
     Ok(c)
@@ -474,8 +490,7 @@ pub fn parse_goal(text: &str) -> Result<Cond, ExprError> {
 /// # Errors
 /// The first mistake, with its column; also a quantity that cannot be set.
 pub fn parse_assignment(text: &str) -> Result<Assignment, ExprError> {
-    let toks = tokenize(text)?;
-    let mut p = Parser { text, toks, pos: 0 };
+    let mut p = Parser::new(text)?;
     let (q, at) = p.name()?;
     if !q.settable() {
         return Err(err(at, "this is a measurement (or names several tracks): it cannot be set"));

@@ -43,12 +43,7 @@ impl Library {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
-                self.errors.push(LocatedError {
-                    file: name,
-                    line: None,
-                    field: None,
-                    message: format!("cannot read: {e}"),
-                });
+                self.errors.push(LocatedError::in_file(&name, format!("cannot read: {e}")));
                 return;
             }
         };

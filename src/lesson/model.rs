@@ -4,10 +4,10 @@
 use serde::Deserialize;
 
 use crate::chain::scene::Scene;
-use crate::lesson::expr::{Assignment, Cond, parse_assignment, parse_goal};
+use crate::lesson::expr::{Assignment, Cond, ExprError, parse_assignment, parse_goal};
 use crate::lesson::measure::SimState;
 use crate::lesson::quantity::{CONTROLS, Scope};
-use crate::textloc::{LocatedError, at_path, parse_toml};
+use crate::textloc::{LocatedError, at_path, at_string_char, parse_toml};
 
 /// Seconds before the first hint shows, unless the step says otherwise.
 pub const DEFAULT_HINT_SECS: f64 = 45.0;
@@ -280,6 +280,13 @@ impl Lesson {
     }
 }
 
+/// A mistake in the expression at `path`, located at its character in the file (or, when the
+/// string has escapes, at the string, with the column within it).
+fn expr_error(file: &str, text: &str, path: &str, e: &ExprError) -> LocatedError {
+    at_string_char(file, text, path, e.column.saturating_sub(1), e.message.clone())
+        .unwrap_or_else(|| at_path(file, text, path, e.to_string()))
+}
+
 /// Parses and checks a list of assignments written at `field` for a step on `screen`.
 fn assignments(
     file: &str,
@@ -291,7 +298,7 @@ fn assignments(
     let mut out = Vec::new();
     for (k, a) in list.iter().enumerate() {
         let path = format!("{field}[{k}]");
-        let parsed = parse_assignment(a).map_err(|e| at_path(file, text, &path, e.to_string()))?;
+        let parsed = parse_assignment(a).map_err(|e| expr_error(file, text, &path, &e))?;
         if parsed.quantity.scope() != screen {
             return Err(at_path(
                 file,
@@ -376,7 +383,7 @@ fn step(
     let goal = match s.goal {
         None => None,
         Some(g) => {
-            let cond = parse_goal(&g).map_err(|e| fail(&at("goal"), e.to_string()))?;
+            let cond = parse_goal(&g).map_err(|e| expr_error(file, text, &at("goal"), &e))?;
             if let Some(q) = cond.quantities().into_iter().find(|q| q.scope() != *screen) {
                 return Err(fail(
                     &at("goal"),
