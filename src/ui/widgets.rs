@@ -77,6 +77,20 @@ impl Restrictions {
     }
 }
 
+/// What a hidden view leaves in its place: a box of the same size that says why.
+pub const HIDDEN_TEXT: &str = "hidden until you answer";
+
+/// Fills `size` (as much of it as there is) with a quiet box saying the view is hidden, so the
+/// layout stays as it is while a prediction is made.
+pub fn hidden_view_ui(ui: &mut Ui, size: egui::Vec2, what: &str) {
+    let size = egui::vec2(size.x.min(ui.available_width()).max(20.0), size.y.max(20.0));
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let stroke = ui.visuals().widgets.noninteractive.bg_stroke;
+    ui.painter().rect_stroke(rect, 4.0, stroke, egui::StrokeKind::Inside);
+    ui.put(rect.shrink(4.0), egui::Label::new(egui::RichText::new(format!("{what}: {HIDDEN_TEXT}")).small().weak()))
+        .on_hover_text("The lesson hides this until you have made your prediction (or reached the goal).");
+}
+
 /// Marks `response` with a tooltip and returns whether it changed.
 #[must_use]
 pub fn tip(response: Response, tooltip: &str) -> bool {
