@@ -168,7 +168,11 @@ fn toolbar_ui(ui: &mut Ui, state: &mut ChainUi, actions: &mut ChainActions) {
             .selected_text(format!("0 VU = {:.0} dBFS", t.vu_reference_dbfs))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut t.vu_reference_dbfs, -18.0, "0 VU = -18 dBFS (EBU R68)");
-                ui.selectable_value(&mut t.vu_reference_dbfs, -20.0, "0 VU = -20 dBFS (SMPTE RP 155; Australian practice)");
+                ui.selectable_value(
+                    &mut t.vu_reference_dbfs,
+                    -20.0,
+                    "0 VU = -20 dBFS (SMPTE RP 155; Australian practice)",
+                );
             })
             .response
             .on_hover_text("Where the VU scale puts 0 VU on the dBFS scale.");

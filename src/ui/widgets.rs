@@ -87,8 +87,19 @@ pub fn hidden_view_ui(ui: &mut Ui, size: egui::Vec2, what: &str) {
     let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
     let stroke = ui.visuals().widgets.noninteractive.bg_stroke;
     ui.painter().rect_stroke(rect, 4.0, stroke, egui::StrokeKind::Inside);
-    ui.put(rect.shrink(4.0), egui::Label::new(egui::RichText::new(format!("{what}: {HIDDEN_TEXT}")).small().weak()))
-        .on_hover_text("The lesson hides this until you have made your prediction (or reached the goal).");
+    // A narrow box (a meter, a gain-reduction bar) says less, rather than one letter a line.
+    let text = if size.x >= 200.0 && size.y >= 40.0 {
+        format!("{what}: {HIDDEN_TEXT}")
+    } else if size.x >= 60.0 {
+        "hidden".to_string()
+    } else {
+        "?".to_string()
+    };
+    ui.put(
+        rect.shrink(2.0),
+        egui::Label::new(egui::RichText::new(text).small().weak()).wrap_mode(egui::TextWrapMode::Truncate),
+    )
+    .on_hover_text(format!("{what}: the lesson hides this until you have made your prediction (or reached the goal)."));
 }
 
 /// Marks `response` with a tooltip and returns whether it changed.
