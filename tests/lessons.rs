@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use headroom_lab::lesson::expr::parse_goal;
-use headroom_lab::lesson::library::{Library, check_on_model, check_on_model_seeded};
+use headroom_lab::lesson::library::{Library, check_on_model_seeded, check_step_on_model};
 use headroom_lab::lesson::model::{Answer, Kind, Lesson, NumberAnswer, format_number};
 use headroom_lab::lesson::run::LessonRun;
 use proptest::prelude::*;
@@ -481,8 +481,7 @@ fn the_corrected_statements_hold_on_the_model() {
             "{id} step {}: no fact `{text}`",
             step + 1
         );
-        let checks = check_on_model(l);
-        let c = checks.iter().find(|c| c.step == step).expect("checked");
+        let c = check_step_on_model(l, step).expect("checked");
         let f = c.facts.iter().find(|f| f.text == text).expect("evaluated");
         assert!(f.ok, "{id} step {}: `{text}` is {}", step + 1, f.value);
     };

@@ -215,9 +215,22 @@ pub fn check_on_model(lesson: &Lesson) -> Vec<StepCheck> {
 /// With `only_drawn`, steps without drawn numbers are walked but not checked.
 #[must_use]
 pub fn check_on_model_seeded(lesson: &Lesson, seed: u64, only_drawn: bool) -> Vec<StepCheck> {
+    walk(lesson, seed, lesson.steps.len(), &|_, s: &Step| !only_drawn || !s.draws.is_empty())
+}
+
+/// Step `step` of the lesson checked as [`check_on_model_seeded`] does (with the seed 1), the
+/// steps before it walked (their setups and solutions applied) but not measured.
+#[must_use]
+pub fn check_step_on_model(lesson: &Lesson, step: usize) -> Option<StepCheck> {
+    let steps = (step + 1).min(lesson.steps.len());
+    walk(lesson, CHECK_SEEDS[0], steps, &|i, _: &Step| i == step).into_iter().find(|c| c.step == step)
+}
+
+/// Walks the first `steps` steps of `lesson` for `seed`, checking those `checked` accepts.
+fn walk(lesson: &Lesson, seed: u64, steps: usize, checked: &dyn Fn(usize, &Step) -> bool) -> Vec<StepCheck> {
     let mut state = SimState::default();
     let mut out = Vec::new();
-    for i in 0..lesson.steps.len() {
+    for i in 0..steps {
         let draws = lesson.draws_for(i, seed);
         let mut check = StepCheck::new(i, seed, draws);
         let step = match lesson.step_for(i, seed) {
@@ -237,8 +250,7 @@ pub fn check_on_model_seeded(lesson: &Lesson, seed: u64, only_drawn: bool) -> Ve
         }
         state.screen = step.screen;
         let quantities = quantities_of(&step);
-        let skip = only_drawn && step.draws.is_empty();
-        if quantities.is_empty() || skip {
+        if quantities.is_empty() || !checked(i, &lesson.steps[i]) {
             // Nothing to check: carry on from where the solution leaves the student.
             let _ = step.apply_solution(&mut state);
             continue;
