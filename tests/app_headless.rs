@@ -237,15 +237,28 @@ fn lessons_check_goals_in_the_app_and_save_progress() {
     assert!(app.world().resource::<UiState>().0.lessons.open);
     assert_eq!(app.world().resource::<UiState>().0.converter.params.source.freq_hz, 30_000.0, "the lesson's setup");
 
-    // Step 2: the student switches on the steep filter.
-    app.world_mut().resource_scope(|world, mut lessons: Mut<Lessons>| {
-        let mut ui = world.resource_mut::<UiState>();
-        lessons.handle(&mut ui, &[LessonAction::Goto(1)]);
-    });
+    // Step 3: the student checks too early (a try), then switches on the steep filter.
+    let act = |app: &mut App, action: LessonAction| {
+        app.world_mut().resource_scope(|world, mut lessons: Mut<Lessons>| {
+            let mut ui = world.resource_mut::<UiState>();
+            lessons.handle(&mut ui, &[action]);
+        });
+    };
+    act(&mut app, LessonAction::Goto(2));
     for _ in 0..30 {
         app.update();
     }
     assert!(!app.world().resource::<UiState>().0.lessons.run.as_ref().expect("runs").goal_met);
+    act(&mut app, LessonAction::Check);
+    for _ in 0..200 {
+        app.update();
+        std::thread::sleep(Duration::from_millis(5));
+        if app.world().resource::<UiState>().0.lessons.run.as_ref().expect("runs").tries == 1 {
+            break;
+        }
+    }
+    let run = app.world().resource::<UiState>().0.lessons.run.clone().expect("runs");
+    assert_eq!((run.tries, run.check_requested), (1, false), "the check is answered: not yet");
     app.world_mut().resource_mut::<UiState>().0.converter.params.aa_filter.kind =
         headroom_lab::dsp::filter::AaFilterKind::Steep;
     let mut met = false;
@@ -258,10 +271,16 @@ fn lessons_check_goals_in_the_app_and_save_progress() {
         }
     }
     assert!(met, "the goal is checked and met");
+    // The step's question, answered right (the second choice).
+    {
+        let mut ui = app.world_mut().resource_mut::<UiState>();
+        let step = ui.0.lessons.step.clone().expect("a step");
+        ui.0.lessons.run.as_mut().expect("runs").answer(&step, &headroom_lab::lesson::model::Answer::Choice(1));
+    }
     app.update();
     let saved = headroom_lab::lesson::progress::ProgressStore::open(Some(data.join("progress.json")));
     assert!(saved.warning.is_none());
-    assert!(saved.lesson("aliasing").expect("saved").done.contains(&1), "{:?}", saved.progress);
+    assert!(saved.lesson("aliasing").expect("saved").done.contains(&2), "{:?}", saved.progress);
     std::fs::remove_dir_all(&data).ok();
 }
 

@@ -121,6 +121,41 @@ fn a_blind_test_keeps_score_and_gives_the_odds() {
     assert_eq!((run.abx.trials, run.abx.correct), (10, 10));
 }
 
+/// Identification ("which one is dithered?"): only the two unnamed samples play, 1 is X and 2
+/// the other side; naming the dithered one scores through the same ABX series; and a
+/// loudness-matched test has the engine match loudness whatever the bar says.
+#[test]
+fn an_identification_test_plays_two_unnamed_samples_and_keeps_score() {
+    let mut h = harness(Screen::Converter);
+    h.get_by_label("Blind test...").click_accesskit();
+    h.run();
+    h.get_by_label("Which one is dithered?").click_accesskit();
+    h.run();
+    assert!(h.query_by_label(" X ").is_none() && h.query_by_label(" A ").is_none(), "no named sample to hear");
+    for _ in 0..10 {
+        let hidden = h.state().ui.sound.abx.as_ref().expect("a test runs").abx.x();
+        // The Play buttons come first, the answer buttons after them.
+        h.get_all_by_label(" 2 ").next().expect("play 2").click_accesskit();
+        h.run();
+        assert_eq!(heard_side(&h.state().ui), hidden.other(), "2 plays the side X is not");
+        h.get_all_by_label(" 1 ").next().expect("play 1").click_accesskit();
+        h.run();
+        assert_eq!(heard_side(&h.state().ui), hidden, "1 plays X");
+        // B is the dithered one: say which number it is.
+        let answer = if hidden == Side::B { " 1 " } else { " 2 " };
+        h.get_all_by_label(answer).last().expect("an answer button").click_accesskit();
+        h.run();
+    }
+    let _ = h.get_by_label("10 of 10 right");
+    assert!(!headroom_lab::ui::sound::loudness_matched(&h.state().ui));
+    h.get_by_label("Other tests").click_accesskit();
+    h.run();
+    h.get_by_label("Squashed or not, at the same loudness?").click_accesskit();
+    h.run();
+    let _ = h.get_by_label("Both are played at the same loudness.");
+    assert!(headroom_lab::ui::sound::loudness_matched(&h.state().ui), "matched by the test itself");
+}
+
 /// Export: the request names the point heard, and writing it gives a 24-bit file.
 #[test]
 fn export_writes_the_point_heard() {

@@ -166,7 +166,7 @@ fn control_of(ui: &UiState, chain: &ChainState) -> Control {
         playing: app.playing,
         volume_db: app.sound.volume_db,
         active: heard_side(app),
-        loudness_match: app.sound.loudness_match,
+        loudness_match: crate::ui::sound::loudness_matched(app),
         live: LiveParams::from_scene(&app.chain.scene),
         run_session: app.screen == Screen::Chain,
         scope_stage: chain

@@ -9,9 +9,9 @@ use bevy::prelude::*;
 
 use crate::lesson::expr::Outcome;
 use crate::lesson::library::{Library, default_dirs};
-use crate::lesson::measure::{DESK_SECS, SimState, measure};
+use crate::lesson::measure::{DESK_SECS, SimState, measure_for};
 use crate::lesson::progress::ProgressStore;
-use crate::ui::lessons::{LessonAction, apply_actions, current_step, record_progress, sim_state};
+use crate::ui::lessons::{LessonAction, apply_actions, current_step, lesson_state, record_progress};
 
 use super::AppOptions;
 use super::simulation::UiState;
@@ -115,7 +115,7 @@ fn check_goals(time: Res<Time>, mut ui: ResMut<UiState>, mut lessons: ResMut<Les
         l.step_secs = 0.0;
     }
     let Some((id, step_index)) = key else { return };
-    let Some(step) = current_step(&ui.0, &l.library).cloned() else { return };
+    let Some(step) = current_step(&ui.0).cloned() else { return };
     // A finished check.
     if l.job.as_ref().is_some_and(|(_, h)| h.is_finished())
         && let Some((for_what, handle)) = l.job.take()
@@ -125,7 +125,7 @@ fn check_goals(time: Res<Time>, mut ui: ResMut<UiState>, mut lessons: ResMut<Les
             Ok(Ok(outcome)) => {
                 if for_what.0 == id && for_what.1 == step_index {
                     if let Some(run) = &mut ui.0.lessons.run {
-                        run.record(outcome);
+                        run.record(&step, outcome);
                     }
                     l.checked = Some(for_what);
                 }
@@ -135,20 +135,20 @@ fn check_goals(time: Res<Time>, mut ui: ResMut<UiState>, mut lessons: ResMut<Les
         }
     }
     // Progress (a reached goal, an answered question).
+    let hiding = !(ui.0.converter.hidden.is_empty() && ui.0.chain.hidden.is_empty());
     let needs_record = ui.0.lessons.run.as_ref().is_some_and(|r| {
         let p = l.store.lesson(&id);
         let done = r.step_done(&step);
         (done && !p.is_some_and(|p| p.done.contains(&step_index)))
             || (r.shown && !p.is_some_and(|p| p.shown.contains(&step_index)))
-            || (done && ui.0.converter.hide_readouts)
+            || (hiding && !r.views_hidden(&step))
     });
     if needs_record && record_progress(&mut ui.0, &l.library, &mut l.store) {
         l.save(&mut ui);
     }
     // A new check when the settings have rested.
     let Some((_, goal)) = step.goal.clone() else { return };
-    let mut state = sim_state(&ui.0);
-    state.screen = step.screen;
+    let state = lesson_state(&ui.0, &step);
     if l.last_state.as_ref() == Some(&state) {
         l.still_secs += dt;
     } else {
@@ -156,12 +156,20 @@ fn check_goals(time: Res<Time>, mut ui: ResMut<UiState>, mut lessons: ResMut<Les
         l.still_secs = 0.0;
     }
     let target = (id, step_index, state);
+    // A check the student asked for is answered by an evaluation of the settings as they are.
+    if l.checked.as_ref() == Some(&target)
+        && let Some(run) = &mut ui.0.lessons.run
+        && run.check_requested
+    {
+        run.resolve_check(&step);
+    }
     let fresh = l.checked.as_ref() == Some(&target) || l.job.as_ref().is_some_and(|(w, _)| *w == target);
     if fresh || l.job.is_some() || (l.still_secs < SETTLE_SECS && l.checked.is_some()) {
         return;
     }
     let secs = step.measure_secs.unwrap_or(DESK_SECS);
     let s = target.2.clone();
-    let handle = std::thread::spawn(move || measure(&s, secs).map(|m| goal.evaluate(&m)));
+    let handle =
+        std::thread::spawn(move || measure_for(&s, secs, goal.quantities().into_iter()).map(|m| goal.evaluate(&m)));
     l.job = Some((target, handle));
 }

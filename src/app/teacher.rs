@@ -147,7 +147,12 @@ fn measured_now(ui: &UiState, converter: &ConverterSnapshot, chain: Option<&Chai
         Screen::Chain => Scope::Desk,
     };
     Measured {
-        state: SimState { screen, converter: ui.0.converter.params.clone(), scene: ui.0.chain.scene.clone() },
+        state: SimState {
+            screen,
+            converter: ui.0.converter.params.clone(),
+            scene: ui.0.chain.scene.clone(),
+            listening: None,
+        },
         converter: Some(converter.clone()),
         desk: chain.map(|c| c.readout.clone()),
     }

@@ -41,7 +41,8 @@ pub struct Targets {
     pub loudness_tolerance_lu: f64,
     /// Least crest factor (true peak to loudness) a master should keep, dB.
     pub min_plr_db: f64,
-    /// 0 VU is a sine peaking at this level: -18 (EBU R68) or -20 (SMPTE, BS.2054).
+    /// 0 VU is a sine peaking at this level: -18 (EBU R68) or -20 (SMPTE RP 155, and the
+    /// Australian practice that the report ITU-R BS.2054 describes).
     pub vu_reference_dbfs: f64,
 }
 

@@ -518,8 +518,11 @@ pub enum Value {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Num(x) if x.is_infinite() => f.write_str(if *x < 0.0 { "-inf" } else { "inf" }),
+            // The analysis writes "nothing there" as -400 dB.
+            Self::Num(x) if x.is_infinite() || *x <= -399.0 => f.write_str(if *x < 0.0 { "-inf" } else { "inf" }),
             Self::Num(x) if x.abs() >= 1000.0 || x.fract() == 0.0 => write!(f, "{x:.0}"),
+            // Small values (a DC offset, a probability) keep their first digits.
+            Self::Num(x) if x.abs() < 0.01 => write!(f, "{x:.2e}"),
             Self::Num(x) => write!(f, "{x:.2}"),
             Self::Sym(s) => f.write_str(s),
             Self::Missing(_) => f.write_str("—"),

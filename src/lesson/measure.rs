@@ -10,12 +10,25 @@ use crate::dsp::converter::ConverterParams;
 use crate::dsp::filter::AaFilterKind;
 use crate::dsp::quantizer::{BitDepth, Dither, DitherKind, NoiseShaping, Rounding};
 use crate::dsp::reconstruct::Reconstruction;
+use crate::dsp::resample::SrcQuality;
 use crate::dsp::source::SourceKind;
 use crate::lesson::expr::{Assignment, Operand, Reader, Value};
-use crate::lesson::quantity::{ConvQ, DeskQ, MeterQ, Quantity, Scope, StageSel, TrackSel, TrackSetting};
+use crate::lesson::quantity::{AbxQ, ConvQ, DeskQ, MeterQ, Quantity, Scope, StageSel, TrackSel, TrackSetting};
 use crate::sim::converter_view::{ConverterLab, ConverterSnapshot, ViewSettings};
 
-/// What the simulator is set to: the screen and both screens' settings.
+/// The score of the blind test a lesson step set up: what the student has heard so far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listening {
+    /// The blind test's key (see `sim::blind_tests`).
+    pub test: String,
+    /// Trials answered.
+    pub trials: u32,
+    /// Trials answered right.
+    pub correct: u32,
+}
+
+/// What the simulator is set to: the screen and both screens' settings, and the score of the
+/// step's blind test.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimState {
     /// The screen on show.
@@ -24,11 +37,13 @@ pub struct SimState {
     pub converter: ConverterParams,
     /// The desk's session.
     pub scene: Scene,
+    /// The step's blind test, when one runs.
+    pub listening: Option<Listening>,
 }
 
 impl Default for SimState {
     fn default() -> Self {
-        Self { screen: Scope::Converter, converter: ConverterParams::default(), scene: Scene::band() }
+        Self { screen: Scope::Converter, converter: ConverterParams::default(), scene: Scene::band(), listening: None }
     }
 }
 
@@ -159,13 +174,14 @@ impl SimState {
                         None => return Err("expected off, low or high".into()),
                     },
                     DeskQ::ExportRate => s.export.sample_rate_hz = Some(need(num(v))?),
+                    DeskQ::ExportSrc => s.export.src_quality = src_quality(v)?,
                     DeskQ::VuReference => s.targets.vu_reference_dbfs = need(num(v))?,
                     DeskQ::LoudnessTarget => s.targets.loudness_lufs = need(num(v))?,
                     DeskQ::Clips | DeskQ::LimiterGr | DeskQ::CompressorGr => return Err("this cannot be set".into()),
                 }
                 s.validate().map_err(|(f, m)| format!("{f}: {m}"))
             }
-            Quantity::LevelAt(_) | Quantity::Meter(..) => Err("a measurement cannot be set".into()),
+            Quantity::LevelAt(_) | Quantity::Meter(..) | Quantity::Abx(_) => Err("a measurement cannot be set".into()),
         }
     }
 
@@ -244,14 +260,19 @@ impl SimState {
                         .into(),
                     ),
                     DeskQ::ExportRate => Value::Num(s.export_rate_hz()),
+                    DeskQ::ExportSrc => Value::Sym(s.export.src_quality.name().into()),
                     DeskQ::VuReference => Value::Num(s.targets.vu_reference_dbfs),
                     DeskQ::LoudnessTarget => Value::Num(s.targets.loudness_lufs),
                     DeskQ::Clips | DeskQ::LimiterGr | DeskQ::CompressorGr => return None,
                 }
             }
-            Quantity::LevelAt(_) | Quantity::Meter(..) => return None,
+            Quantity::LevelAt(_) | Quantity::Meter(..) | Quantity::Abx(_) => return None,
         })
     }
+}
+
+fn src_quality(o: &Operand) -> Result<SrcQuality, String> {
+    SrcQuality::ALL.into_iter().find(|q| sym(o) == Some(q.name())).ok_or_else(|| "expected poor, medium or high".into())
 }
 
 /// Measurements of a state.
@@ -268,7 +289,29 @@ pub struct Measured {
 /// How long the desk is rendered for a measurement by default: the band's loop.
 pub const DESK_SECS: f64 = LOOP_SECS;
 
-/// Measures `state` on the model: the converter as its screen analyses it (from sample 0), or
+/// Where the converter is measured: after this many samples, in its steady state (at sample 0
+/// the time view would show the signal's onset, which no band-limited curve follows).
+pub const CONVERTER_START: u64 = 4096;
+
+/// What `quantities` need: a measurement of `state` on the model ([`measure`]) when any of them
+/// is measured there, or only the state itself (settings, a blind test's score).
+///
+/// # Errors
+/// As [`measure`].
+pub fn measure_for<'a>(
+    state: &SimState,
+    desk_secs: f64,
+    mut quantities: impl Iterator<Item = &'a Quantity>,
+) -> Result<Measured, String> {
+    if quantities.any(Quantity::needs_model) {
+        measure(state, desk_secs)
+    } else {
+        Ok(Measured { state: state.clone(), converter: None, desk: None })
+    }
+}
+
+/// Measures `state` on the model: the converter as its screen analyses it (from sample
+/// [`CONVERTER_START`]), or
 /// the desk's session rendered for `desk_secs` with every meter and the noise floors.
 ///
 /// # Errors
@@ -281,7 +324,7 @@ pub fn measure(state: &SimState, desk_secs: f64) -> Result<Measured, String> {
                 time_span_secs: ViewSettings::default_span_secs(&state.converter),
                 ..ViewSettings::default()
             };
-            let snap = lab.compute(0, &view);
+            let snap = lab.compute(CONVERTER_START, &view);
             Ok(Measured { state: state.clone(), converter: Some(snap), desk: None })
         }
         Scope::Desk => {
@@ -341,6 +384,15 @@ impl Measured {
                     BitDepth::Fixed(n) => Value::Num(crate::analysis::theory::used_bits(s.levels.sample_peak_dbfs, n)),
                     BitDepth::Float32 => Value::Missing("float".into()),
                 },
+                ConvQ::LevelsUsed => Value::Num(levels_used(&s.time.samples) as f64),
+                ConvQ::ErrorMeanLsb => match self.state.converter.quantizer.bit_depth.lsb() {
+                    Some(lsb) if !s.time.error.is_empty() => {
+                        Value::Num(s.time.error.iter().map(|[_, e]| e).sum::<f64>() / s.time.error.len() as f64 / lsb)
+                    }
+                    Some(_) => Value::Missing("nothing in view".into()),
+                    None => Value::Missing("float has no LSB".into()),
+                },
+                ConvQ::DacError => opt(dac_error_dbfs(&s.time), "nothing in view"),
                 _ => self.state.setting(q).unwrap_or_else(|| Value::Missing("unknown".into())),
             },
             _ => Value::Missing("not a converter quantity".into()),
@@ -413,11 +465,48 @@ fn meter_value(m: &crate::analysis::meters::StageReadout, q: MeterQ) -> Value {
     }
 }
 
+/// How many different values the samples take.
+fn levels_used(samples: &[[f64; 2]]) -> usize {
+    let mut values: Vec<u64> = samples.iter().map(|[_, y]| (y + 0.0).to_bits()).collect();
+    values.sort_unstable();
+    values.dedup();
+    values.len()
+}
+
+/// RMS of the reconstructed output minus the analog signal that reached the sampler, over the
+/// time view, dBFS: how far what a DAC puts out is from what came in.
+fn dac_error_dbfs(time: &crate::sim::converter_view::TimeView) -> Option<f64> {
+    let n = time.reconstructed.len().min(time.analog.len());
+    (n > 0).then(|| {
+        let sum: f64 = time.reconstructed.iter().zip(&time.analog).map(|([_, y], [_, x])| (y - x) * (y - x)).sum();
+        crate::units::power_to_db(sum / n as f64)
+    })
+}
+
+impl Measured {
+    fn abx_value(&self, q: AbxQ) -> Value {
+        let Some(l) = &self.state.listening else {
+            return Value::Missing("no blind test of this step is running".into());
+        };
+        match q {
+            AbxQ::Trials => Value::Num(f64::from(l.trials)),
+            AbxQ::Correct => Value::Num(f64::from(l.correct)),
+            AbxQ::P => Value::Num(crate::abx::p_at_least(l.correct, l.trials)),
+        }
+    }
+}
+
 impl Reader for Measured {
     fn read(&self, q: &Quantity) -> Value {
+        if let Quantity::Abx(a) = q {
+            return self.abx_value(*a);
+        }
+        if let Some(v) = self.state.setting(q) {
+            return v;
+        }
         match q.scope() {
-            Scope::Converter => self.converter_value(q),
-            Scope::Desk => self.desk_value(q),
+            Some(Scope::Converter) => self.converter_value(q),
+            _ => self.desk_value(q),
         }
     }
 
@@ -429,7 +518,7 @@ impl Reader for Measured {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lesson::expr::{parse_assignment, parse_goal};
+    use crate::lesson::expr::{Value, parse_assignment, parse_goal};
 
     #[test]
     fn an_eight_bit_sine_meets_its_theory_and_settings_apply() {
@@ -441,5 +530,58 @@ mod tests {
         let o = g.evaluate(&m);
         assert!(o.met, "{o:?}");
         assert!(s.apply(&parse_assignment("sample_rate = 500").expect("parses")).is_err(), "out of range");
+    }
+
+    fn read(s: &SimState, q: &str) -> f64 {
+        let g = parse_goal(&format!("{q} > 0")).expect("parses");
+        let m = measure(s, 1.0).expect("measures");
+        match m.read(g.quantities()[0]) {
+            Value::Num(x) => x,
+            other => panic!("{q}: {other:?}"),
+        }
+    }
+
+    fn state(settings: &[&str]) -> SimState {
+        let mut s = SimState::default();
+        for a in settings {
+            s.apply(&parse_assignment(a).expect("parses")).expect("applies");
+        }
+        s
+    }
+
+    /// A -40 dBFS sine is 0.01 x 128 = 1.28 LSB at 8 bits: its samples take the codes -1, 0
+    /// and +1 only.
+    #[test]
+    fn a_quiet_sine_at_eight_bits_uses_three_codes() {
+        assert_eq!(read(&state(&["bits = 8", "level = -40 dBFS"]), "levels_used"), 3.0);
+        // At -1 dBFS it spans the whole range: about 2 x 0.89 x 128 codes.
+        // At -1 dBFS it uses many more: about one code per sample of the three cycles in view.
+        let loud = read(&state(&["bits = 8", "level = -1 dBFS"]), "levels_used");
+        assert!(loud > 60.0, "{loud}");
+    }
+
+    /// Truncation's error lies between -1 and 0 LSB, rounding's between -1/2 and +1/2: their
+    /// means differ by half an LSB.
+    #[test]
+    fn truncation_is_half_an_lsb_low_on_average() {
+        let mean = |r: &str| read(&state(&["bits = 8", r]), "error_mean_lsb");
+        let (t, r) = (mean("rounding = truncate"), mean("rounding = round"));
+        assert!((t + 0.5).abs() < 0.05 && r.abs() < 0.05, "truncate {t}, round {r}");
+    }
+
+    /// The staircase departs from the analog input by far more than the band-limited curve.
+    #[test]
+    fn the_staircase_is_far_from_the_input_and_the_band_limited_curve_is_close() {
+        for filter in ["off", "steep"] {
+            let base = ["sample_rate = 8000", "freq = 1000 Hz", "level = -1 dBFS"];
+            let filter = format!("aa_filter = {filter}");
+            let with = |r: &str| {
+                let mut all = base.to_vec();
+                all.extend([r, filter.as_str()]);
+                read(&state(&all), "dac_error_dbfs")
+            };
+            let (e_stairs, e_smooth) = (with("reconstruction = staircase"), with("reconstruction = band-limited"));
+            assert!(e_stairs > -15.0 && e_smooth < -60.0, "{filter}: {e_stairs} {e_smooth}");
+        }
     }
 }

@@ -1,14 +1,18 @@
 //! Self-paced lessons, pure and Bevy-free: the file format ([`model`]), the goal language
 //! ([`expr`] over the named [`quantity`]s), measurements on the real model ([`measure`]),
-//! loading and checking ([`library`]), a lesson in progress ([`run`]) and saved [`progress`].
+//! loading and checking ([`library`]), a lesson in progress ([`run`]), saved [`progress`], the
+//! [`views`] a step hides, lesson [`text`] and the printable [`handout`].
 
 pub mod expr;
+pub mod handout;
 pub mod library;
 pub mod measure;
 pub mod model;
 pub mod progress;
 pub mod quantity;
 pub mod run;
+pub mod text;
+pub mod views;
 
 pub use library::Library;
 pub use model::{Lesson, Step};

@@ -33,8 +33,22 @@ impl LessonProgress {
 pub struct Progress {
     /// Format version.
     pub version: u32,
+    /// This student's seed: the numbers of every problem drawn per student come from it, so
+    /// neighbours get different ones and each student keeps theirs (0: not drawn yet).
+    pub seed: u64,
     /// By lesson id.
     pub lessons: BTreeMap<String, LessonProgress>,
+}
+
+/// A new student's seed: different for each (the clock and the process), never 0.
+#[must_use]
+pub fn new_seed() -> u64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    // SplitMix64's finaliser spreads nearby clocks far apart.
+    let mut z = (nanos as u64) ^ (u64::from(std::process::id()) << 32) ^ 0x9e37_79b9_7f4a_7c15;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (z ^ (z >> 31)).max(1)
 }
 
 /// Progress and where it lives.
@@ -59,12 +73,18 @@ impl ProgressStore {
     #[must_use]
     pub fn open(path: Option<PathBuf>) -> Self {
         let mut store = Self { path, progress: Progress { version: 1, ..Progress::default() }, warning: None };
-        let Some(p) = store.path.clone() else { return store };
+        let Some(p) = store.path.clone() else {
+            store.progress.seed = new_seed();
+            return store;
+        };
         let (loaded, warning) = crate::fsutil::load_json_or_set_aside::<Progress>(&p, "your progress");
         if let Some(progress) = loaded {
             store.progress = progress;
         }
         store.warning = warning;
+        if store.progress.seed == 0 {
+            store.progress.seed = new_seed();
+        }
         store
     }
 
@@ -111,6 +131,7 @@ mod tests {
         store.save().expect("saves");
         let again = ProgressStore::open(Some(path.clone()));
         assert_eq!(again.progress, store.progress);
+        assert_ne!(again.progress.seed, 0, "a student's seed is drawn once and kept");
 
         std::fs::write(&path, b"{ not json").expect("write");
         let fresh = ProgressStore::open(Some(path.clone()));

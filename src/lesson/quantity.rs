@@ -145,6 +145,9 @@ pub enum ConvQ {
     AliasHz,
     AliasDbfs,
     BitsUsed,
+    LevelsUsed,
+    DacError,
+    ErrorMeanLsb,
 }
 
 const SIGNALS: &[&str] =
@@ -157,6 +160,7 @@ const RECONSTRUCTIONS: &[&str] = &["staircase", "band-limited"];
 const ON_OFF: &[&str] = &["on", "off"];
 const BUS_FORMATS: &[&str] = &["float", "fixed24"];
 const CODECS: &[&str] = &["off", "low", "high"];
+const SRC_QUALITIES: &[&str] = &["poor", "medium", "high"];
 
 /// One entry of a quantity table.
 #[derive(Clone, Copy, Debug)]
@@ -212,10 +216,19 @@ pub const CONVERTER_QUANTITIES: &[Entry<ConvQ>] = &[
     e("clipped_samples", ConvQ::Clipped, Unit::Plain, false, "samples that clipped"),
     e("error_rms_lsb", ConvQ::ErrorRmsLsb, Unit::Lsb, false, "RMS of the quantization error"),
     e("error_rms_dbfs", ConvQ::ErrorRmsDbfs, Unit::Level("dBFS"), false, "RMS of the quantization error"),
+    e("error_mean_lsb", ConvQ::ErrorMeanLsb, Unit::Lsb, false, "mean of the quantization error over the time view"),
     e("aliases", ConvQ::Aliases, Unit::Plain, false, "aliases standing out of the noise"),
     e("alias_hz", ConvQ::AliasHz, Unit::Hz, false, "where the strongest visible alias lies"),
     e("alias_dbfs", ConvQ::AliasDbfs, Unit::Level("dBFS"), false, "level of the strongest visible alias"),
     e("bits_used", ConvQ::BitsUsed, Unit::Bits, false, "bits the signal's peak uses"),
+    e("levels_used", ConvQ::LevelsUsed, Unit::Plain, false, "different sample values in the time view"),
+    e(
+        "dac_error_dbfs",
+        ConvQ::DacError,
+        Unit::Level("dBFS"),
+        false,
+        "RMS of the reconstructed output minus the analog input, over the time view",
+    ),
 ];
 
 /// A meter reading of a desk stage.
@@ -303,6 +316,7 @@ pub enum DeskQ {
     ExportDither,
     ExportCodec,
     ExportRate,
+    ExportSrc,
     VuReference,
     LoudnessTarget,
     Clips,
@@ -327,9 +341,32 @@ pub const DESK_QUANTITIES: &[Entry<DeskQ>] = &[
     e("export.dither", DeskQ::ExportDither, Unit::Choice(DITHERS), true, "the export's dither"),
     e("export.codec", DeskQ::ExportCodec, Unit::Choice(CODECS), true, "the lossy codec: off, low or high"),
     e("export.rate", DeskQ::ExportRate, Unit::Hz, true, "the export's sample rate"),
+    e(
+        "export.src",
+        DeskQ::ExportSrc,
+        Unit::Choice(SRC_QUALITIES),
+        true,
+        "the sample-rate converter: poor, medium or high",
+    ),
     e("vu_reference", DeskQ::VuReference, Unit::Level("dBFS"), true, "where 0 VU sits: -18 or -20 dBFS"),
     e("loudness_target", DeskQ::LoudnessTarget, Unit::Level("LUFS"), true, "the loudness target"),
     e("clips", DeskQ::Clips, Unit::Plain, false, "clipped samples anywhere on the desk"),
+];
+
+/// A reading of the blind test (ABX) a lesson step set up: what the student has heard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(missing_docs, reason = "each is described in ABX_QUANTITIES")]
+pub enum AbxQ {
+    Trials,
+    Correct,
+    P,
+}
+
+/// Every blind-test reading.
+pub const ABX_QUANTITIES: &[Entry<AbxQ>] = &[
+    e("abx.trials", AbxQ::Trials, Unit::Plain, false, "trials answered in the step's blind test"),
+    e("abx.correct", AbxQ::Correct, Unit::Plain, false, "trials answered right"),
+    e("abx.p", AbxQ::P, Unit::Plain, false, "the chance of scoring at least this well by guessing"),
 ];
 
 /// Which track(s).
@@ -390,16 +427,44 @@ pub enum Quantity {
     Track(TrackSel, TrackSetting),
     /// A desk setting or desk-wide reading.
     Desk(DeskQ),
+    /// A reading of the step's blind test (on either screen).
+    Abx(AbxQ),
 }
 
 impl Quantity {
-    /// The screen it belongs to.
+    /// The screen it belongs to (none: a blind test's reading, on either screen).
     #[must_use]
-    pub fn scope(&self) -> Scope {
+    pub fn scope(&self) -> Option<Scope> {
         match self {
-            Self::Conv(_) | Self::LevelAt(_) => Scope::Converter,
-            _ => Scope::Desk,
+            Self::Conv(_) | Self::LevelAt(_) => Some(Scope::Converter),
+            Self::Abx(_) => None,
+            _ => Some(Scope::Desk),
         }
+    }
+
+    /// Whether it can be read or set on `screen`.
+    #[must_use]
+    pub fn fits(&self, screen: Scope) -> bool {
+        self.scope().is_none_or(|s| s == screen)
+    }
+
+    /// Whether it is an outcome (measured on the model, or heard by the student) rather than a
+    /// setting: a goal must read at least one.
+    #[must_use]
+    pub fn is_measured(&self) -> bool {
+        match self {
+            Self::Conv(ConvQ::Nyquist) | Self::Track(..) => false,
+            Self::Conv(q) => !find(CONVERTER_QUANTITIES, |x| x.which == *q).settable,
+            Self::LevelAt(_) | Self::Meter(..) | Self::Abx(_) => true,
+            Self::Desk(d) => !find(DESK_QUANTITIES, |x| x.which == *d).settable,
+        }
+    }
+
+    /// Whether reading it needs a render of the model (a blind test's score or a setting
+    /// does not).
+    #[must_use]
+    pub fn needs_model(&self) -> bool {
+        self.is_measured() && !matches!(self, Self::Abx(_))
     }
 
     /// Its unit.
@@ -411,6 +476,7 @@ impl Quantity {
             Self::Meter(_, m) => find(METER_QUANTITIES, |x| x.which == *m).unit,
             Self::Track(_, s) => find(TRACK_SETTINGS, |x| x.which == *s).unit,
             Self::Desk(d) => find(DESK_QUANTITIES, |x| x.which == *d).unit,
+            Self::Abx(a) => find(ABX_QUANTITIES, |x| x.which == *a).unit,
         }
     }
 
@@ -419,7 +485,7 @@ impl Quantity {
     pub fn settable(&self) -> bool {
         match self {
             Self::Conv(q) => find(CONVERTER_QUANTITIES, |x| x.which == *q).settable,
-            Self::LevelAt(_) | Self::Meter(..) => false,
+            Self::LevelAt(_) | Self::Meter(..) | Self::Abx(_) => false,
             Self::Track(sel, _) => *sel != TrackSel::Every,
             Self::Desk(d) => find(DESK_QUANTITIES, |x| x.which == *d).settable,
         }
@@ -536,6 +602,14 @@ pub fn resolve(segments: &[Segment]) -> Result<Quantity, String> {
                 _ => Err(format!("`{written}`: write track(NAME).SETTING or track(NAME).adc|plugin|out.METER")),
             }
         }
+        ("abx", 2) if segments.iter().all(plain) => {
+            let full = format!("abx.{}", segments[1].word);
+            ABX_QUANTITIES
+                .iter()
+                .find(|x| x.name == full)
+                .map(|x| Quantity::Abx(x.which))
+                .ok_or_else(|| format!("unknown blind-test reading `{written}`: {}", names(ABX_QUANTITIES)))
+        }
         (stage @ ("bus" | "master" | "export"), 2) if segments.iter().all(plain) => {
             let full = format!("{stage}.{}", segments[1].word);
             if let Some(d) = DESK_QUANTITIES.iter().find(|x| x.name == full) {
@@ -561,9 +635,10 @@ pub fn resolve(segments: &[Segment]) -> Result<Quantity, String> {
             }
             Err(format!(
                 "unknown quantity `{written}`. The converter has: {}, level_at(FREQ). The desk has: {}, \
-                 bus|master|export.METER and track(NAME).…",
+                 bus|master|export.METER and track(NAME).…. Either screen: {}",
                 names(CONVERTER_QUANTITIES),
-                names(DESK_QUANTITIES)
+                names(DESK_QUANTITIES),
+                names(ABX_QUANTITIES)
             ))
         }
         _ => Err(format!("unknown quantity `{written}`")),
@@ -640,7 +715,27 @@ mod tests {
             Ok(Quantity::Meter(StageSel::Track(TrackSel::Name("Drums".into()), Tap::Adc), MeterQ::SamplePeak))
         );
         assert_eq!(resolve(&[seg("bus", None), seg("format", None)]), Ok(Quantity::Desk(DeskQ::BusFormat)));
-        assert_eq!(resolve(&[seg("master", None), seg("lufs_integrated", None)]).map(|q| q.scope()), Ok(Scope::Desk));
+        assert_eq!(
+            resolve(&[seg("master", None), seg("lufs_integrated", None)]).map(|q| q.scope()),
+            Ok(Some(Scope::Desk))
+        );
+        let p = resolve(&[seg("abx", None), seg("p", None)]).expect("abx.p");
+        assert_eq!(p, Quantity::Abx(AbxQ::P));
+        assert!(p.fits(Scope::Converter) && p.fits(Scope::Desk) && p.is_measured() && !p.needs_model());
+        assert!(resolve(&[seg("abx", None), seg("score", None)]).is_err());
+        // Settings are not outcomes; meters and measurements are.
+        for (words, measured) in [
+            (vec![seg("bits", None)], false),
+            (vec![seg("reconstruction", None)], false),
+            (vec![seg("nyquist", None)], false),
+            (vec![seg("track", Some(Arg::Word("*".into()))), seg("preamp_db", None)], false),
+            (vec![seg("master", None), seg("drive_db", None)], false),
+            (vec![seg("snr_db", None)], true),
+            (vec![seg("clips", None)], true),
+            (vec![seg("export", None), seg("true_peak_dbtp", None)], true),
+        ] {
+            assert_eq!(resolve(&words).expect("resolves").is_measured(), measured, "{words:?}");
+        }
         let err = resolve(&[seg("snr", None)]).unwrap_err();
         assert!(err.contains("unknown quantity `snr`") && err.contains("snr_db"), "{err}");
         let err = resolve(&[seg("sample_rte", None)]).unwrap_err();

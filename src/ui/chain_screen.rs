@@ -15,12 +15,13 @@ use crate::chain::targets::{LOUDNESS_PRESETS, Targets};
 use crate::dsp::codec::CodecQuality;
 use crate::dsp::quantizer::{BitDepth, DitherKind};
 use crate::dsp::resample::SrcQuality;
+use crate::lesson::views::{View, ViewSet};
 use crate::sim::chain_view::ChainSnapshot;
 use crate::ui::meter::{MeterSpec, gain_reduction_ui, meter_ui};
 use crate::ui::plot_data::log_decimate;
 use crate::ui::spectrum_view::{LOW_HZ, db_marks, log_frequency_marks};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{LegendMark, hz, hz_short, legend_row};
+use crate::ui::widgets::{LegendMark, hidden_view_ui, hz, hz_short, legend_row};
 
 pub use crate::chain::scene::EXAMPLES;
 
@@ -39,6 +40,8 @@ pub struct ChainUi {
     pub restrictions: crate::ui::widgets::Restrictions,
     /// Notes pinned on the stage views.
     pub pins: crate::ui::pins::Pins,
+    /// Whole views a lesson step hides (meters, loudness, the stage's waveform and spectrum).
+    pub hidden: ViewSet,
 }
 
 impl Default for ChainUi {
@@ -58,6 +61,7 @@ impl ChainUi {
             message: None,
             restrictions: crate::ui::widgets::Restrictions::default(),
             pins: crate::ui::pins::Pins::default(),
+            hidden: ViewSet::EMPTY,
         }
     }
 }
@@ -164,7 +168,11 @@ fn toolbar_ui(ui: &mut Ui, state: &mut ChainUi, actions: &mut ChainActions) {
             .selected_text(format!("0 VU = {:.0} dBFS", t.vu_reference_dbfs))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut t.vu_reference_dbfs, -18.0, "0 VU = -18 dBFS (EBU R68)");
-                ui.selectable_value(&mut t.vu_reference_dbfs, -20.0, "0 VU = -20 dBFS (SMPTE, BS.2054)");
+                ui.selectable_value(
+                    &mut t.vu_reference_dbfs,
+                    -20.0,
+                    "0 VU = -20 dBFS (SMPTE RP 155; Australian practice)",
+                );
             })
             .response
             .on_hover_text("Where the VU scale puts 0 VU on the dBFS scale.");
@@ -225,6 +233,7 @@ fn arrow_ui(ui: &mut Ui, theme: &Theme) {
 
 fn desk_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme, actions: &mut ChainActions) {
     let targets = state.scene.targets;
+    let hidden = state.hidden;
     let meter_h = (ui.available_height() - STRIP_CONTROLS_H).clamp(110.0, 480.0);
     let r = state.restrictions.clone();
     // A group a lesson hides is left out; one it locks is shown but cannot be changed.
@@ -243,7 +252,8 @@ fn desk_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme
                 for i in 0..n {
                     let readout = snap.readout.tracks.get(i);
                     let t = &mut state.scene.tracks[i];
-                    track_strip_ui(ui, i, t, readout, &targets, theme, meter_h, state.selected, actions);
+                    let look = Look { theme, meter_h, hide_meters: hidden.hides_meters(false) };
+                    track_strip_ui(ui, i, t, readout, &targets, &look, state.selected, actions);
                     if i + 1 < n {
                         ui.add_space(4.0);
                     }
@@ -295,6 +305,13 @@ fn view_button(ui: &mut Ui, text: &str, stage: StageId, selected: StageId, toolt
     }
 }
 
+/// How a strip is drawn: the theme, the meters' height, and whether a lesson hides them.
+struct Look<'a> {
+    theme: &'a Theme,
+    meter_h: f32,
+    hide_meters: bool,
+}
+
 #[allow(clippy::too_many_arguments, reason = "a strip shows all of this")]
 fn track_strip_ui(
     ui: &mut Ui,
@@ -302,11 +319,11 @@ fn track_strip_ui(
     t: &mut TrackParams,
     readout: Option<&crate::chain::engine::TrackReadout>,
     targets: &Targets,
-    theme: &Theme,
-    meter_h: f32,
+    look: &Look<'_>,
     selected: StageId,
     actions: &mut ChainActions,
 ) {
+    let (theme, meter_h) = (look.theme, look.meter_h);
     ui.vertical(|ui| {
         ui.set_width(TRACK_W);
         ui.spacing_mut().item_spacing.y = 3.0;
@@ -317,14 +334,18 @@ fn track_strip_ui(
         };
         ui.label(RichText::new(source).small().color(theme.text_weak))
             .on_hover_text("The source and its level at the preamp's input.");
-        track_controls_ui(ui, i, t, readout, targets, theme);
+        track_controls_ui(ui, i, t, readout.filter(|_| !look.hide_meters), targets, theme);
         ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.x = 4.0;
             let fader = vertical_fader(ui, &mut t.fader_db, meter_h);
             let _ = fader.labelled_by(name.id).on_hover_text(format!("{} fader: {:.1} dB", t.name, t.fader_db));
-            let spec_adc =
-                MeterSpec { zone: Some(targets.tracking_peak_dbfs), vu_scale: false, ..MeterSpec::default() };
-            let spec_out = MeterSpec { vu_scale: true, ..MeterSpec::default() };
+            let spec_adc = MeterSpec {
+                zone: Some(targets.tracking_peak_dbfs),
+                vu_scale: false,
+                hidden: look.hide_meters,
+                ..MeterSpec::default()
+            };
+            let spec_out = MeterSpec { vu_scale: true, hidden: look.hide_meters, ..MeterSpec::default() };
             if let Some(r) = readout {
                 ui.vertical(|ui| {
                     ui.label(RichText::new("ADC").small());
@@ -469,8 +490,19 @@ fn sweet_spot_ui(ui: &mut Ui, r: &StageReadout, targets: &Targets, theme: &Theme
     ));
 }
 
-fn loudness_grid(ui: &mut Ui, r: &StageReadout, theme: &Theme, target: Option<f64>) {
-    let v = |x: Option<f64>| x.map_or_else(|| "—".to_string(), |x| format!("{x:.1}"));
+/// The gain-reduction bar, or an empty box of its size when the meters are hidden.
+fn gain_reduction_or_hidden(ui: &mut Ui, db: f64, theme: &Theme, width: f32, hidden: ViewSet) {
+    if hidden.hides_meters(false) {
+        hidden_view_ui(ui, vec2(width, theme.small_size + 8.0), "gain reduction");
+    } else {
+        gain_reduction_ui(ui, db, theme, width);
+    }
+}
+
+fn loudness_grid(ui: &mut Ui, r: &StageReadout, theme: &Theme, target: Option<f64>, hidden: bool) {
+    let v = |x: Option<f64>| {
+        if hidden { "?".to_string() } else { x.map_or_else(|| "—".to_string(), |x| format!("{x:.1}")) }
+    };
     egui::Grid::new(ui.next_auto_id()).num_columns(2).spacing([6.0, 1.0]).show(ui, |ui| {
         let rows = [
             ("M", r.lufs_momentary, "Momentary loudness (400 ms), LUFS."),
@@ -484,6 +516,7 @@ fn loudness_grid(ui: &mut Ui, r: &StageReadout, theme: &Theme, target: Option<f6
             ui.label(RichText::new(label).small()).on_hover_text(tip);
             let mut text = RichText::new(v(value)).monospace();
             if label == "I"
+                && !hidden
                 && let (Some(t), Some(i)) = (target, value)
             {
                 text = text.color(if (i - t).abs() <= 1.0 { theme.meter_ok } else { theme.meter_hot });
@@ -524,15 +557,20 @@ fn bus_strip_ui(
             "How much: 4:1 lets 1 dB out for 4 dB in above the threshold.",
         );
     });
-    gain_reduction_ui(ui, snap.readout.compressor_gain_reduction_db, theme, 170.0);
-    let spec = MeterSpec { zone: Some(state.scene.targets.mix_peak_dbfs), ..MeterSpec::default() };
+    let hidden = state.hidden;
+    gain_reduction_or_hidden(ui, snap.readout.compressor_gain_reduction_db, theme, 170.0, hidden);
+    let spec = MeterSpec {
+        zone: Some(state.scene.targets.mix_peak_dbfs),
+        hidden: hidden.hides_meters(false),
+        ..MeterSpec::default()
+    };
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             if meter_ui(ui, "Bus", &snap.readout.bus, &spec, theme, vec2(62.0, meter_h)).reset_clips {
                 actions.reset_clips.push(StageId::Bus);
             }
         });
-        ui.vertical(|ui| loudness_grid(ui, &snap.readout.bus, theme, None));
+        ui.vertical(|ui| loudness_grid(ui, &snap.readout.bus, theme, None, hidden.hides_meters(true)));
     });
     view_button(ui, "show below", StageId::Bus, state.selected, "Show the mix bus below.", actions);
 }
@@ -563,9 +601,11 @@ fn master_strip_ui(
         );
         number(ui, "Ceiling", &mut l.ceiling_dbtp, -20.0..=0.0, " dBTP", "The highest true peak let out.");
     });
-    gain_reduction_ui(ui, snap.readout.limiter_gain_reduction_db, theme, 190.0);
+    let hidden = state.hidden;
+    gain_reduction_or_hidden(ui, snap.readout.limiter_gain_reduction_db, theme, 190.0, hidden);
     let spec = MeterSpec {
         ceiling: Some(if l.enabled { l.ceiling_dbtp } else { targets.ceiling_dbtp }),
+        hidden: hidden.hides_meters(false),
         ..MeterSpec::default()
     };
     ui.horizontal_top(|ui| {
@@ -577,7 +617,9 @@ fn master_strip_ui(
                 actions.reset_clips.push(StageId::Master);
             }
         });
-        ui.vertical(|ui| loudness_grid(ui, &snap.readout.master, theme, Some(targets.loudness_lufs)));
+        ui.vertical(|ui| {
+            loudness_grid(ui, &snap.readout.master, theme, Some(targets.loudness_lufs), hidden.hides_meters(true));
+        });
     });
     view_button(ui, "show below", StageId::Master, state.selected, "Show the master below.", actions);
 }
@@ -634,14 +676,18 @@ fn export_strip_ui(
         ui.selectable_value(&mut e.codec.quality, CodecQuality::Low, "low");
         ui.selectable_value(&mut e.codec.quality, CodecQuality::High, "high");
     });
-    let spec = MeterSpec { ceiling: Some(targets.ceiling_dbtp), ..MeterSpec::default() };
+    let hidden = state.hidden;
+    let spec =
+        MeterSpec { ceiling: Some(targets.ceiling_dbtp), hidden: hidden.hides_meters(false), ..MeterSpec::default() };
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             if meter_ui(ui, "Export", &snap.readout.export, &spec, theme, vec2(62.0, meter_h)).reset_clips {
                 actions.reset_clips.push(StageId::Export);
             }
         });
-        ui.vertical(|ui| loudness_grid(ui, &snap.readout.export, theme, Some(targets.loudness_lufs)));
+        ui.vertical(|ui| {
+            loudness_grid(ui, &snap.readout.export, theme, Some(targets.loudness_lufs), hidden.hides_meters(true));
+        });
     });
     view_button(ui, "show below", StageId::Export, state.selected, "Show the export below.", actions);
 }
@@ -676,8 +722,13 @@ fn stage_views_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme:
         );
     });
     let w = (ui.available_width() - 12.0) / 2.0;
+    let hidden = state.hidden;
     ui.horizontal(|ui| {
         let scope = ui.allocate_ui(vec2(w, h), |ui| {
+            if hidden.contains(View::Time) {
+                hidden_view_ui(ui, vec2(w, h), "waveform");
+                return;
+            }
             Plot::new("stage_scope")
                 .height(h)
                 .width(w)
@@ -694,6 +745,10 @@ fn stage_views_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme:
         });
         crate::ui::pins::pins_ui(ui, scope.response.rect, "stage_scope", &mut state.pins, theme);
         let spectrum = ui.allocate_ui(vec2(w, h), |ui| {
+            if hidden.contains(View::Spectrum) {
+                hidden_view_ui(ui, vec2(w, h), "spectrum");
+                return;
+            }
             // Without a running session the rate is unknown: keep the axis valid (min < max).
             let nyq = (0.5 * snap.sample_rate_hz).max(10.0 * LOW_HZ);
             let pts = log_decimate(&snap.spectrum, LOW_HZ, nyq, w as usize);

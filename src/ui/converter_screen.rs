@@ -3,6 +3,8 @@
 
 use egui::{ScrollArea, Ui};
 
+use crate::lesson::views::{View, ViewSet};
+
 use crate::dsp::converter::ConverterParams;
 use crate::sim::ViewSettings;
 use crate::sim::converter_view::ConverterSnapshot;
@@ -13,6 +15,7 @@ use crate::ui::readouts::readouts_ui;
 use crate::ui::spectrum_view::spectrum_ui;
 use crate::ui::theme::Theme;
 use crate::ui::time_view::time_view_ui;
+use crate::ui::widgets::hidden_view_ui;
 
 /// One of the converter screen's views, for the focus layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -36,8 +39,10 @@ pub struct ConverterUi {
     pub view: ViewSettings,
     /// Histogram or spectrum of the error.
     pub error_display: ErrorDisplay,
-    /// Readouts shown as "?" until revealed.
+    /// Readouts shown as "?" until revealed (the teacher's switch).
     pub hide_readouts: bool,
+    /// Whole views a lesson step hides until the prediction is made.
+    pub hidden: ViewSet,
     /// Reset the plots' zoom on the next frame.
     pub reset_views: bool,
     /// Show one view alone, full size.
@@ -54,6 +59,31 @@ impl ConverterUi {
     pub fn new(params: ConverterParams) -> Self {
         let view = ViewSettings { time_span_secs: ViewSettings::default_span_secs(&params), ..ViewSettings::default() };
         Self { params, view, reset_views: true, ..Self::default() }
+    }
+
+    /// Whether the readouts show "?" (the teacher's switch, or a lesson's prediction).
+    #[must_use]
+    pub fn readouts_hidden(&self) -> bool {
+        self.hide_readouts || self.hidden.contains(View::Readouts)
+    }
+
+    /// Whether the alias marks and the alias list are hidden.
+    #[must_use]
+    pub fn aliases_hidden(&self) -> bool {
+        self.hide_readouts || self.hidden.contains(View::Aliases)
+    }
+}
+
+impl ConverterView {
+    /// The view a lesson hides to hide this one.
+    #[must_use]
+    pub fn lesson_view(self) -> View {
+        match self {
+            Self::Time => View::Time,
+            Self::Spectrum => View::Spectrum,
+            Self::Error => View::Error,
+            Self::Bits => View::Bits,
+        }
     }
 }
 
@@ -77,10 +107,14 @@ pub fn converter_screen_ui(root: &mut Ui, state: &mut ConverterUi, snap: &Conver
     egui::Panel::right("converter_readouts").resizable(true).default_size(290.0).show(root, |ui| {
         ScrollArea::vertical().id_salt("readouts_scroll").show(ui, |ui| {
             ui.add_space(4.0);
-            readouts_ui(ui, snap, &state.params, theme, state.hide_readouts);
+            readouts_ui(ui, snap, &state.params, theme, state.readouts_hidden(), state.aliases_hidden());
             ui.separator();
             ui.strong("Bits in use");
-            bit_meter_ui(ui, snap, &state.params, theme, 200.0);
+            if state.hidden.contains(View::Bits) {
+                hidden_view_ui(ui, egui::vec2(ui.available_width(), 200.0), "bit meter");
+            } else {
+                bit_meter_ui(ui, snap, &state.params, theme, 200.0);
+            }
         });
     });
     egui::CentralPanel::default().show(root, |ui| {
@@ -101,7 +135,11 @@ pub fn converter_screen_ui(root: &mut Ui, state: &mut ConverterUi, snap: &Conver
             ui.allocate_ui(egui::vec2(w * 0.34 - 8.0, err_h), |ui| {
                 ui.vertical(|ui| {
                     ui.strong("SNR against bit depth");
-                    snr_vs_bits_ui(ui, snap, &state.params, theme, err_h - 22.0);
+                    if state.hidden.contains(View::Bits) {
+                        hidden_view_ui(ui, egui::vec2(ui.available_width(), err_h - 22.0), "SNR against bits");
+                    } else {
+                        snr_vs_bits_ui(ui, snap, &state.params, theme, err_h - 22.0);
+                    }
                 });
             });
         });
@@ -118,6 +156,10 @@ fn draw_view(
     reset: bool,
     height: f32,
 ) -> bool {
+    if state.hidden.contains(view.lesson_view()) {
+        hidden_view_ui(ui, egui::vec2(ui.available_width(), height), view.lesson_view().about_short());
+        return false;
+    }
     let drawn = ui.scope(|ui| draw_plot(ui, view, state, snap, theme, reset, height));
     let key = match view {
         ConverterView::Time => "time",
@@ -148,7 +190,7 @@ fn draw_plot(
             false
         }
         ConverterView::Spectrum => {
-            spectrum_ui(ui, snap, &state.params, theme, reset, height, state.hide_readouts);
+            spectrum_ui(ui, snap, &state.params, theme, reset, height, state.aliases_hidden());
             false
         }
         ConverterView::Error => {

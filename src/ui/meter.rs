@@ -20,11 +20,13 @@ pub struct MeterSpec {
     pub vu_scale: bool,
     /// Bottom and top of the scale, dBFS.
     pub range: (f64, f64),
+    /// Hidden by a lesson: an empty box of the same size instead.
+    pub hidden: bool,
 }
 
 impl Default for MeterSpec {
     fn default() -> Self {
-        Self { zone: None, zone_is_average: false, ceiling: None, vu_scale: true, range: (-60.0, 6.0) }
+        Self { zone: None, zone_is_average: false, ceiling: None, vu_scale: true, range: (-60.0, 6.0), hidden: false }
     }
 }
 
@@ -50,6 +52,10 @@ pub fn meter_ui(
     size: egui::Vec2,
 ) -> MeterResponse {
     let mut out = MeterResponse::default();
+    if spec.hidden {
+        crate::ui::widgets::hidden_view_ui(ui, size, "meter");
+        return out;
+    }
     let small = FontId::proportional(theme.small_size);
     let led_h = theme.small_size + 6.0;
     out.reset_clips = clip_light_ui(ui, name, r.clipped_samples, theme, vec2(size.x, led_h));

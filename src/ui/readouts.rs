@@ -16,8 +16,15 @@ fn row(ui: &mut Ui, label: &str, value: String, tooltip: &str, hidden: bool) {
     ui.end_row();
 }
 
-/// Draws the readouts.
-pub fn readouts_ui(ui: &mut Ui, snap: &ConverterSnapshot, params: &ConverterParams, theme: &Theme, hidden: bool) {
+/// Draws the readouts; `hidden` shows every value as "?", `hide_aliases` the aliases' places.
+pub fn readouts_ui(
+    ui: &mut Ui,
+    snap: &ConverterSnapshot,
+    params: &ConverterParams,
+    theme: &Theme,
+    hidden: bool,
+    hide_aliases: bool,
+) {
     ui.heading("Measurements");
     Grid::new("converter_readouts").num_columns(2).spacing([12.0, 4.0]).striped(true).show(ui, |ui| {
         if let Some(s) = snap.sine {
@@ -102,8 +109,8 @@ pub fn readouts_ui(ui: &mut Ui, snap: &ConverterSnapshot, params: &ConverterPara
             let text = format!(
                 "{} -> {}  ({})",
                 hz_short(a.original_hz),
-                if hidden { "?".into() } else { hz_short(a.alias_hz) },
-                if hidden { "?".into() } else { db(a.measured_dbfs.unwrap_or(a.level_dbfs), "dBFS") }
+                if hidden || hide_aliases { "?".into() } else { hz_short(a.alias_hz) },
+                if hidden || hide_aliases { "?".into() } else { db(a.measured_dbfs.unwrap_or(a.level_dbfs), "dBFS") }
             );
             let color = if a.visible { theme.alias } else { theme.text_weak };
             ui.label(RichText::new(text).monospace().color(color));

@@ -51,6 +51,8 @@ pub enum AbxChoice {
     B,
     /// X: A or B, hidden.
     X,
+    /// The other one of A and B (the second sample of an identification test).
+    Y,
 }
 
 /// A blind test in progress.
@@ -62,6 +64,32 @@ pub struct AbxRun {
     pub abx: Abx,
     /// What plays.
     pub playing: AbxChoice,
+}
+
+impl AbxRun {
+    /// A new series of `test`, its hidden sides drawn from `seed`.
+    #[must_use]
+    pub fn new(test: BlindTest, seed: u64) -> Self {
+        let playing = if test.identify { AbxChoice::X } else { AbxChoice::A };
+        Self { test, abx: Abx::new(seed), playing }
+    }
+}
+
+/// Opens the blind-test window on the test `key` with a fresh score; returns false when there
+/// is no such test.
+pub fn start_blind_test(app: &mut AppUi, key: &str) -> bool {
+    let Some(test) = blind_tests::find(key, &app.chain.scene) else { return false };
+    let s = &mut app.sound;
+    s.abx_seed = s.abx_seed.wrapping_add(1);
+    s.abx = Some(AbxRun::new(test, s.abx_seed));
+    s.abx_open = true;
+    true
+}
+
+/// Whether A and B are heard loudness-matched: asked for in the bar, or by the blind test.
+#[must_use]
+pub fn loudness_matched(app: &AppUi) -> bool {
+    app.sound.loudness_match || app.sound.abx.as_ref().is_some_and(|r| r.test.match_loudness)
 }
 
 /// WAV export settings.
@@ -243,6 +271,7 @@ pub fn heard_side(app: &AppUi) -> Side {
             AbxChoice::A => Side::A,
             AbxChoice::B => Side::B,
             AbxChoice::X => run.abx.x(),
+            AbxChoice::Y => run.abx.x().other(),
         },
         None if s.compare == Compare::Off => Side::A,
         None => s.active,
@@ -471,40 +500,43 @@ fn abx_ui(ui: &mut Ui, app: &mut AppUi, theme: &Theme) {
         for t in &tests {
             if ui.button(t.title).on_hover_text(t.question).clicked() {
                 s.abx_seed = s.abx_seed.wrapping_add(1);
-                s.abx = Some(AbxRun { test: t.clone(), abx: Abx::new(s.abx_seed), playing: AbxChoice::A });
+                s.abx = Some(AbxRun::new(t.clone(), s.abx_seed));
             }
         }
         return;
     };
     ui.label(RichText::new(run.test.question).strong());
-    ui.label(format!("A: {}    B: {}", run.test.a_label, run.test.b_label));
-    ui.horizontal(|ui| {
-        ui.label("Play");
-        ui.selectable_value(&mut run.playing, AbxChoice::A, RichText::new(" A ").strong()).on_hover_text("Hear A.");
-        ui.selectable_value(&mut run.playing, AbxChoice::B, RichText::new(" B ").strong()).on_hover_text("Hear B.");
-        ui.selectable_value(&mut run.playing, AbxChoice::X, RichText::new(" X ").strong())
-            .on_hover_text("Hear X: A or B, hidden.");
-    });
-    ui.horizontal(|ui| {
-        ui.label("X is");
-        for (side, text) in [(Side::A, "A"), (Side::B, "B")] {
-            if ui
-                .button(RichText::new(format!(" {text} ")).strong())
-                .on_hover_text(format!("Answer: X is {text}."))
-                .clicked()
-            {
-                run.abx.answer(side);
+    if run.test.match_loudness {
+        ui.label(RichText::new("Both are played at the same loudness.").color(theme.text_weak));
+    }
+    if run.test.identify {
+        identify_ui(ui, run, theme);
+    } else {
+        ui.label(format!("A: {}    B: {}", run.test.a_label, run.test.b_label));
+        ui.horizontal(|ui| {
+            ui.label("Play");
+            ui.selectable_value(&mut run.playing, AbxChoice::A, RichText::new(" A ").strong()).on_hover_text("Hear A.");
+            ui.selectable_value(&mut run.playing, AbxChoice::B, RichText::new(" B ").strong()).on_hover_text("Hear B.");
+            ui.selectable_value(&mut run.playing, AbxChoice::X, RichText::new(" X ").strong())
+                .on_hover_text("Hear X: A or B, hidden.");
+        });
+        ui.horizontal(|ui| {
+            ui.label("X is");
+            for (side, text) in [(Side::A, "A"), (Side::B, "B")] {
+                if ui
+                    .button(RichText::new(format!(" {text} ")).strong())
+                    .on_hover_text(format!("Answer: X is {text}."))
+                    .clicked()
+                {
+                    run.abx.answer(side);
+                }
             }
+        });
+        if let Some((said, right)) = run.abx.last {
+            let said = if said == Side::A { "A" } else { "B" };
+            let verdict = if right { format!("Right: X was {said}.") } else { format!("Wrong: X was not {said}.") };
+            verdict_ui(ui, right, &verdict, "A new X is hidden.", theme);
         }
-    });
-    if let Some((said, right)) = run.abx.last {
-        let said = if said == Side::A { "A" } else { "B" };
-        let (text, color) = if right {
-            (format!("Right: X was {said}."), theme.good)
-        } else {
-            (format!("Wrong: X was not {said}."), theme.warning)
-        };
-        ui.label(RichText::new(format!("{text} A new X is hidden.")).color(color));
     }
     let (k, n) = (run.abx.correct, run.abx.trials);
     if n > 0 {
@@ -540,6 +572,44 @@ fn abx_ui(ui: &mut Ui, app: &mut AppUi, theme: &Theme) {
     if other {
         s.abx = None;
     }
+}
+
+/// An identification trial: samples 1 (X) and 2 (the other), in a hidden order; the student
+/// says which one is B.
+fn identify_ui(ui: &mut Ui, run: &mut AbxRun, theme: &Theme) {
+    let b = run.test.b_label;
+    ui.label(format!("One of 1 and 2 is \"{}\", the other \"{b}\". Which one is \"{b}\"?", run.test.a_label));
+    ui.horizontal(|ui| {
+        ui.label("Play");
+        ui.selectable_value(&mut run.playing, AbxChoice::X, RichText::new(" 1 ").strong()).on_hover_text("Hear 1.");
+        ui.selectable_value(&mut run.playing, AbxChoice::Y, RichText::new(" 2 ").strong()).on_hover_text("Hear 2.");
+    });
+    ui.horizontal(|ui| {
+        ui.label(format!("\"{b}\" is"));
+        // 1 is X: saying 1 is B says X is B; saying 2 is B says X is A.
+        for (side, text) in [(Side::B, "1"), (Side::A, "2")] {
+            if ui
+                .button(RichText::new(format!(" {text} ")).strong())
+                .on_hover_text(format!("Answer: {text} is \"{b}\"."))
+                .clicked()
+            {
+                run.abx.answer(side);
+                run.playing = AbxChoice::X;
+            }
+        }
+    });
+    if let Some((said, right)) = run.abx.last {
+        let said = if said == Side::B { "1" } else { "2" };
+        let verdict =
+            if right { format!("Right: {said} was \"{b}\".") } else { format!("Wrong: {said} was not \"{b}\".") };
+        verdict_ui(ui, right, &verdict, "A new order is hidden.", theme);
+    }
+}
+
+/// The verdict on the last answer of a blind test, and what happens next.
+fn verdict_ui(ui: &mut Ui, right: bool, verdict: &str, next: &str, theme: &Theme) {
+    let color = if right { theme.good } else { theme.warning };
+    ui.label(RichText::new(format!("{verdict} {next}")).color(color));
 }
 
 fn export_ui(ui: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme: &Theme) -> Option<ExportRequest> {

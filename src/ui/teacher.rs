@@ -461,6 +461,8 @@ pub fn view_menu_ui(ui: &mut Ui, app: &mut AppUi) -> Vec<Command> {
     item(ui, "Pin the note on a plot".into(), Command::Pin, &mut commands);
     item(ui, "Remove the pins".into(), Command::ClearPins, &mut commands);
     ui.separator();
+    ui.checkbox(&mut app.lessons.teacher_notes, "Teacher notes in lessons")
+        .on_hover_text("The lesson panel shows minutes, misconceptions, discussion prompts and the step's answer.");
     item(ui, "Keyboard shortcuts".into(), Command::Help, &mut commands);
     commands
 }

@@ -77,6 +77,31 @@ impl Restrictions {
     }
 }
 
+/// What a hidden view leaves in its place: a box of the same size that says why.
+pub const HIDDEN_TEXT: &str = "hidden until you answer";
+
+/// Fills `size` (as much of it as there is) with a quiet box saying the view is hidden, so the
+/// layout stays as it is while a prediction is made.
+pub fn hidden_view_ui(ui: &mut Ui, size: egui::Vec2, what: &str) {
+    let size = egui::vec2(size.x.min(ui.available_width()).max(20.0), size.y.max(20.0));
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let stroke = ui.visuals().widgets.noninteractive.bg_stroke;
+    ui.painter().rect_stroke(rect, 4.0, stroke, egui::StrokeKind::Inside);
+    // A narrow box (a meter, a gain-reduction bar) says less, rather than one letter a line.
+    let text = if size.x >= 200.0 && size.y >= 40.0 {
+        format!("{what}: {HIDDEN_TEXT}")
+    } else if size.x >= 60.0 {
+        "hidden".to_string()
+    } else {
+        "?".to_string()
+    };
+    ui.put(
+        rect.shrink(2.0),
+        egui::Label::new(egui::RichText::new(text).small().weak()).wrap_mode(egui::TextWrapMode::Truncate),
+    )
+    .on_hover_text(format!("{what}: the lesson hides this until you have made your prediction (or reached the goal)."));
+}
+
 /// Marks `response` with a tooltip and returns whether it changed.
 #[must_use]
 pub fn tip(response: Response, tooltip: &str) -> bool {
