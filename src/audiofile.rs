@@ -1,7 +1,6 @@
 //! Audio files as sources: WAV through the project's own strict reader, FLAC, MP3 and
 //! Ogg Vorbis through symphonia. A file that cannot be read is refused with the reason.
 
-use std::fs::File;
 use std::path::Path;
 
 use symphonia::core::audio::SampleBuffer;
@@ -22,8 +21,9 @@ const MAX_SAMPLES: usize = 600 * 192_000 * 8;
 pub fn decode_mono(path: &Path) -> Result<(u32, Vec<f64>), String> {
     let name = path.display();
     let mut head = [0u8; 12];
-    let is_riff = std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok()
-        && &head[0..4] == b"RIFF";
+    let is_riff =
+        crate::platform::fs::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok()
+            && &head[0..4] == b"RIFF";
     let is_wav_name = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("wav"));
     if is_riff || is_wav_name {
         let audio = crate::wav::read_file(path).map_err(|e| format!("{name}: {e}"))?;
@@ -35,9 +35,34 @@ pub fn decode_mono(path: &Path) -> Result<(u32, Vec<f64>), String> {
         .map_err(|e| format!("{name}: {e}"))
 }
 
+/// A file (or, on the web page, bytes in memory) as symphonia reads it.
+struct Source(Box<dyn crate::platform::ReadSeek>);
+
+impl std::io::Read for Source {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl std::io::Seek for Source {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.0.seek(pos)
+    }
+}
+
+impl symphonia::core::io::MediaSource for Source {
+    fn is_seekable(&self) -> bool {
+        true
+    }
+
+    fn byte_len(&self) -> Option<u64> {
+        None
+    }
+}
+
 fn decode_with_symphonia(path: &Path) -> Result<(u32, Vec<f64>), String> {
-    let file = File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
-    let mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
+    let file = crate::platform::fs::open(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let mss = MediaSourceStream::new(Box::new(Source(file)), MediaSourceStreamOptions::default());
     let mut hint = Hint::new();
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
         hint.with_extension(ext);

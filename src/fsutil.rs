@@ -2,56 +2,25 @@
 //! over it, and the folder synced, so a reader never sees half a file and a crash loses
 //! nothing old. Reading the user's JSON files, with damaged ones set aside.
 
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::platform::{WriteSeek, fs};
 use crate::textloc::{Nesting, position};
 
-/// Writes `path` atomically: `write` fills a buffered temporary file in the same folder, which
-/// is synced and renamed over `path`, and the folder is synced so the rename survives a crash.
-/// On any error the temporary file is removed and `path` is untouched.
+/// Writes `path` atomically: `write` fills a temporary file in the same folder, which is synced
+/// and renamed over `path`, and the folder is synced so the rename survives a crash. On any
+/// error the temporary file is removed and `path` is untouched. (On the web page: the data
+/// folder lives in the browser's storage and other writes are downloads; see
+/// [`crate::platform::fs`].)
 ///
 /// # Errors
 /// Any I/O error from creating, writing, syncing or renaming.
 pub fn write_atomic<F>(path: &Path, write: F) -> io::Result<()>
 where
-    F: FnOnce(&mut BufWriter<&mut File>) -> io::Result<()>,
+    F: FnOnce(&mut dyn WriteSeek) -> io::Result<()>,
 {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    // Created as `File::create` would (0666 less the umask), not private like most temporaries.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    // From here on, dropping `tmp` (an error, a panic in `write`) deletes the temporary file.
-    let mut tmp = builder.tempfile_in(dir)?;
-    {
-        let mut w = BufWriter::new(tmp.as_file_mut());
-        write(&mut w)?;
-        w.flush()?;
-    }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(dir)
-}
-
-/// Syncs a folder, so a rename in it is on disk.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-/// Folders cannot be opened as files here; the rename is as durable as the system makes it.
-#[cfg(not(unix))]
-#[allow(clippy::unnecessary_wraps, reason = "the same signature as on Unix")]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    Ok(())
+    fs::write_atomic(path, write)
 }
 
 /// The folder for the user's data (progress, settings, their own lessons):
@@ -62,7 +31,7 @@ pub fn data_dir() -> Option<PathBuf> {
     if let Some(d) = std::env::var_os("HEADROOM_LAB_DATA_DIR") {
         return Some(PathBuf::from(d));
     }
-    directories::ProjectDirs::from("org", "Headroom Lab", "headroom-lab").map(|p| p.data_dir().to_path_buf())
+    fs::data_dir()
 }
 
 /// A folder shipped with the program (`lessons`, `assets/demos`): `$ENV_VAR` if set, else
@@ -72,15 +41,7 @@ pub fn shipped_dir(env_var: &str, rel: &str) -> Option<PathBuf> {
     if let Some(d) = std::env::var_os(env_var) {
         return Some(PathBuf::from(d));
     }
-    let mut candidates = vec![PathBuf::from(rel)];
-    if let Ok(exe) = std::env::current_exe()
-        && let Some(dir) = exe.parent()
-    {
-        candidates.push(dir.join(rel));
-        candidates.push(dir.join("../..").join(rel));
-    }
-    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel));
-    candidates.into_iter().find(|d| d.is_dir())
+    fs::shipped_dir(rel)
 }
 
 /// Moves a damaged file aside (`NAME.corrupt-SECONDS`), never deleting it; returns where.
@@ -92,7 +53,7 @@ pub fn set_aside(path: &Path) -> io::Result<PathBuf> {
     let name = path.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
     let mut target = path.with_file_name(format!("{name}.corrupt-{secs}"));
     let mut n = 1;
-    while target.exists() {
+    while fs::exists(&target) {
         target = path.with_file_name(format!("{name}.corrupt-{secs}-{n}"));
         n += 1;
     }
@@ -180,6 +141,7 @@ pub fn save_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::{self, File};
 
     /// The names in `dir`, sorted.
     fn names(dir: &Path) -> Vec<String> {

@@ -1,5 +1,6 @@
-//! The `headroom-lab` binary: the app, or a command-line tool when given a subcommand.
+//! The `headroom-lab` binary: the app, or a command-line tool when given a subcommand (on the
+//! web page, the app).
 
 fn main() -> std::process::ExitCode {
-    headroom_lab::cli::main()
+    headroom_lab::platform::entry::main()
 }

@@ -250,7 +250,7 @@ fn decode(s: &[u8], format: SampleFormat) -> (f64, bool) {
 /// # Errors
 /// [`WavError::Io`] when the file cannot be read, otherwise as [`read_bytes`].
 pub fn read_file(path: &Path) -> Result<Audio, WavError> {
-    let bytes = std::fs::read(path).map_err(|e| WavError::Io(format!("{}: {e}", path.display())))?;
+    let bytes = crate::platform::fs::read(path).map_err(|e| WavError::Io(format!("{}: {e}", path.display())))?;
     read_bytes(&bytes)
 }
 

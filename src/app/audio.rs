@@ -3,8 +3,6 @@
 //! its meters for the desk, frees what it is done with, and sends everything again to a new
 //! engine when the output was reopened (a device change, a bigger buffer, a lost device).
 
-use std::thread::JoinHandle;
-
 use bevy::platform::cell::SyncCell;
 use bevy::prelude::*;
 
@@ -29,7 +27,7 @@ pub struct AudioLink {
     /// Sessions sent to the engine.
     sessions_sent: u64,
     scope: Vec<f32>,
-    export: Option<(JoinHandle<Result<ExportSummary, String>>, String)>,
+    export: Option<(crate::platform::tasks::Task<Result<ExportSummary, String>>, String)>,
     /// Engines started so far (one per output stream).
     pub engines: u64,
     /// What the UI shows about sound.
@@ -94,7 +92,7 @@ impl AudioLink {
             return;
         }
         let name = request.path.display().to_string();
-        let handle = std::thread::spawn(move || {
+        let handle = crate::platform::tasks::spawn(move || {
             export_point(&request.spec, Some(&request.session), request.seconds, request.settings, &request.path)
         });
         self.export = Some((handle, name));
@@ -132,18 +130,17 @@ fn fade_out_on_exit(mut exit: MessageReader<AppExit>, mut link: ResMut<AudioLink
     remote.set_control(&control);
     // The engine fades over 5 ms; give the device two of its buffers to play it.
     let buffer = output.0.info().buffer_secs().unwrap_or(0.05);
-    std::thread::sleep(std::time::Duration::from_secs_f64((2.0 * buffer).min(0.2)));
+    crate::platform::tasks::sleep_secs((2.0 * buffer).min(0.2));
 }
 
 /// On exit (`--run-secs`, `--bench-frames`): one line on what the sound output did.
-#[allow(clippy::print_stdout, reason = "the report is the output of --run-secs")]
 fn report_sound(mut exit: MessageReader<AppExit>, output: NonSend<Output>, link: Res<AudioLink>) {
     if exit.read().next().is_none() {
         return;
     }
     let status = output.0.status();
     let info = output.0.info();
-    println!(
+    crate::platform::entry::report(&format!(
         "sound device=\"{}\" audible={} rate={} period={} latency_ms={} underruns={} reopens={} engines={}",
         info.name,
         output.0.is_audible(),
@@ -153,9 +150,9 @@ fn report_sound(mut exit: MessageReader<AppExit>, output: NonSend<Output>, link:
         status.underruns,
         status.reopens,
         link.engines,
-    );
+    ));
     for event in output.0.events() {
-        println!("sound event {event}");
+        crate::platform::entry::report(&format!("sound event {event}"));
     }
 }
 
@@ -277,10 +274,11 @@ fn sync_audio(
 
 /// Reports a finished export in the export window.
 fn finish_export(link: &mut AudioLink, ui: &mut UiState) {
-    if link.export.as_ref().is_some_and(|(h, _)| h.is_finished())
-        && let Some((handle, name)) = link.export.take()
+    let finished = link.export.as_mut().and_then(|(task, _)| task.poll());
+    if let Some(result) = finished
+        && let Some((_, name)) = link.export.take()
     {
-        let message = match handle.join() {
+        let message = match result {
             Ok(Ok(s)) => {
                 let clipped = if s.clipped > 0 { format!(", {} samples clipped", s.clipped) } else { String::new() };
                 (
@@ -292,7 +290,7 @@ fn finish_export(link: &mut AudioLink, ui: &mut UiState) {
                 )
             }
             Ok(Err(e)) => (e, true),
-            Err(_) => (format!("writing {name} failed"), true),
+            Err(e) => (format!("writing {name} failed: {e}"), true),
         };
         ui.0.sound.export.message = Some(message);
         link.status.exporting = false;

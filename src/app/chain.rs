@@ -151,6 +151,9 @@ pub fn handle_actions(
     if let Some(path) = &actions.open_scene {
         open_scene(ui, path);
     }
+    if actions.pick_files {
+        crate::platform::files::pick();
+    }
     if let Some(path) = &actions.add_track {
         add_track_from(ui, path);
     }
@@ -203,16 +206,34 @@ pub fn run_chain(time: Res<Time>, mut ui: ResMut<UiState>, mut state: ResMut<Cha
     }
 }
 
-/// Files dropped on the window: a .toml opens as a scene, anything else is tried as a track.
-fn dropped_files(mut drops: MessageReader<bevy::window::FileDragAndDrop>, mut ui: ResMut<UiState>) {
-    for drop in drops.read() {
-        if let bevy::window::FileDragAndDrop::DroppedFile { path_buf, .. } = drop {
-            let path: PathBuf = path_buf.clone();
-            if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
-                open_scene(&mut ui, &path);
-            } else {
-                add_track_from(&mut ui, &path);
+/// Files dropped on the window (or, on the web page, dropped on it or chosen with the picker):
+/// a lesson file joins the lessons, another .toml opens as a scene, anything else is tried as
+/// a track.
+fn dropped_files(
+    mut drops: MessageReader<bevy::window::FileDragAndDrop>,
+    mut ui: ResMut<UiState>,
+    mut lessons: Option<ResMut<super::lessons::Lessons>>,
+) {
+    let mut paths: Vec<PathBuf> = drops
+        .read()
+        .filter_map(|d| match d {
+            bevy::window::FileDragAndDrop::DroppedFile { path_buf, .. } => Some(path_buf.clone()),
+            _ => None,
+        })
+        .collect();
+    paths.extend(crate::platform::files::take_arrived());
+    for path in paths {
+        let is_toml = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+        let lesson = is_toml
+            && crate::platform::fs::read_to_string(&path).is_ok_and(|t| t.lines().any(|l| l.trim() == "[[steps]]"));
+        match (&mut lessons, lesson, is_toml) {
+            (Some(l), true, _) => {
+                let message = l.install(&path);
+                ui.0.lessons.open = message.is_ok();
+                ui.0.lessons.message = Some(message.map_or_else(|e| (e, true), |m| (m, false)));
             }
+            (_, _, true) => open_scene(&mut ui, &path),
+            _ => add_track_from(&mut ui, &path),
         }
     }
 }

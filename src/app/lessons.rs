@@ -2,8 +2,8 @@
 //! goal on the model whenever the settings change (in a background thread, on the same
 //! measurement code the tests use), keeps the hint clock and saves progress atomically.
 
+use crate::platform::tasks::{self, Task};
 use std::path::PathBuf;
-use std::thread::JoinHandle;
 
 use bevy::prelude::*;
 
@@ -19,7 +19,7 @@ use super::simulation::UiState;
 /// Settings must rest this long before a goal is checked, seconds.
 const SETTLE_SECS: f64 = 0.25;
 
-type Job = JoinHandle<Result<Outcome, String>>;
+type Job = Task<Result<Outcome, String>>;
 
 /// The lessons, the student's progress and the goal checker.
 #[derive(Resource)]
@@ -70,6 +70,23 @@ impl Lessons {
         }
     }
 
+    /// Adds a teacher's lesson file to the user's lessons folder (the data folder's `lessons`)
+    /// and loads the library again; says what happened.
+    ///
+    /// # Errors
+    /// The file is not a lesson (with its located mistake), or it cannot be kept.
+    pub fn install(&mut self, path: &std::path::Path) -> Result<String, String> {
+        let name = path.file_name().map_or_else(|| "lesson.toml".into(), |n| n.to_string_lossy().into_owned());
+        let text = crate::platform::fs::read_to_string(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+        let lesson = crate::lesson::model::Lesson::from_toml(&name, &text, None).map_err(|e| e.to_string())?;
+        let dir = crate::lesson::library::user_dir().ok_or("no data folder to keep lessons in")?;
+        crate::platform::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+        crate::fsutil::write_bytes_atomic(&dir.join(&name), text.as_bytes())
+            .map_err(|e| format!("cannot keep {name}: {e}"))?;
+        self.library = Library::load(&default_dirs());
+        Ok(format!("added the lesson '{}' ({name})", lesson.title))
+    }
+
     fn save(&self, ui: &mut UiState) {
         if let Err(e) = self.store.save() {
             ui.0.lessons.message = Some((e, true));
@@ -117,11 +134,12 @@ fn check_goals(time: Res<Time>, mut ui: ResMut<UiState>, mut lessons: ResMut<Les
     let Some((id, step_index)) = key else { return };
     let Some(step) = current_step(&ui.0).cloned() else { return };
     // A finished check.
-    if l.job.as_ref().is_some_and(|(_, h)| h.is_finished())
-        && let Some((for_what, handle)) = l.job.take()
+    let finished = l.job.as_mut().and_then(|(_, task)| task.poll());
+    if let Some(result) = finished
+        && let Some((for_what, _)) = l.job.take()
     {
         l.checks += 1;
-        match handle.join() {
+        match result {
             Ok(Ok(outcome)) => {
                 if for_what.0 == id && for_what.1 == step_index {
                     if let Some(run) = &mut ui.0.lessons.run {
@@ -131,7 +149,7 @@ fn check_goals(time: Res<Time>, mut ui: ResMut<UiState>, mut lessons: ResMut<Les
                 }
             }
             Ok(Err(e)) => ui.0.lessons.message = Some((format!("cannot check the goal: {e}"), true)),
-            Err(_) => ui.0.lessons.message = Some(("the goal check failed".into(), true)),
+            Err(e) => ui.0.lessons.message = Some((format!("the goal check failed: {e}"), true)),
         }
     }
     // Progress (a reached goal, an answered question).
@@ -169,7 +187,6 @@ fn check_goals(time: Res<Time>, mut ui: ResMut<UiState>, mut lessons: ResMut<Les
     }
     let secs = step.measure_secs.unwrap_or(DESK_SECS);
     let s = target.2.clone();
-    let handle =
-        std::thread::spawn(move || measure_for(&s, secs, goal.quantities().into_iter()).map(|m| goal.evaluate(&m)));
-    l.job = Some((target, handle));
+    let task = tasks::spawn(move || measure_for(&s, secs, goal.quantities().into_iter()).map(|m| goal.evaluate(&m)));
+    l.job = Some((target, task));
 }

@@ -6,6 +6,7 @@ pub mod audio;
 mod capture;
 pub mod chain;
 pub mod lessons;
+mod page;
 pub mod simulation;
 pub mod teacher;
 mod ui;
@@ -97,7 +98,7 @@ pub fn display_problem() -> Option<String> {
 /// Builds and runs the app; returns the process exit code.
 #[must_use]
 pub fn run(options: AppOptions) -> ExitCode {
-    let started = std::time::Instant::now();
+    let started = bevy::platform::time::Instant::now();
     if let Some(problem) = display_problem() {
         eprintln!("error: {problem}");
         return ExitCode::from(2);
@@ -108,6 +109,11 @@ pub fn run(options: AppOptions) -> ExitCode {
         title: "Headroom Lab".into(),
         resolution: WindowResolution::new(w, h),
         present_mode: if capture.is_benchmark() { PresentMode::AutoNoVsync } else { PresentMode::AutoVsync },
+        // On the web page: the page's canvas, as large as the page, and the browser's own keys
+        // (F5, Ctrl+W) left to the browser (the page stops only the keys the app uses).
+        canvas: crate::platform::entry::CANVAS.map(String::from),
+        fit_canvas_to_parent: crate::platform::entry::CANVAS.is_some(),
+        prevent_default_event_handling: crate::platform::entry::CANVAS.is_none(),
         ..default()
     };
     // Bevy panics when no window system or graphics adapter can be had; say what is missing
@@ -150,6 +156,7 @@ pub fn run(options: AppOptions) -> ExitCode {
             lessons::plugin(&options),
             teacher::plugin(&options),
             ui::plugin(&options),
+            page::plugin,
         ));
     }
     let exit = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.run()));

@@ -164,7 +164,7 @@ fn figures_dir(teacher: &Teacher, ui: &mut UiState) -> Option<PathBuf> {
         ui.0.teacher.message = Some(("no folder for figures".into(), true));
         return None;
     };
-    match std::fs::create_dir_all(&dir) {
+    match crate::platform::fs::create_dir_all(&dir) {
         Ok(()) => Some(dir),
         Err(e) => {
             ui.0.teacher.message = Some((format!("cannot make {}: {e}", dir.display()), true));

@@ -173,8 +173,15 @@ pub trait OutputStream {
     /// Its counters.
     fn health(&self) -> &StreamHealth;
     /// Called every frame by the app: a clock without a thread of its own runs its engine
-    /// here (the web page's silent clock); others do nothing.
-    fn pump(&mut self, _elapsed_secs: f64) {}
+    /// here (the web page's silent clock and its Web Audio scheduling); others do nothing.
+    fn pump(&mut self, _now: f64) {}
+
+    /// Something the student must do or know before sound is heard ("click or press a key to
+    /// turn the sound on": browsers start audio only after a gesture); meanwhile the engine
+    /// runs silently and the stream is not judged stalled.
+    fn waiting(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// Opens outputs: the platform's devices, or a silent clock.
@@ -382,6 +389,11 @@ impl SoundOutput {
         }
         match self.mode {
             Mode::Device => {
+                if self.stream.waiting().is_some() {
+                    self.watch = (health.callbacks, now);
+                    self.opened_at = now;
+                    return None;
+                }
                 let limit = if now - self.opened_at < STARTING_SECS { STARTING_WATCHDOG_SECS } else { WATCHDOG_SECS };
                 let stalled = now - self.watch.1 > limit;
                 if let Some(failure) = health.failure {
@@ -422,8 +434,12 @@ impl SoundOutput {
                 let latency_ms = latency.map(|s| s * 1e3);
                 let period = info.period_frames.map_or_else(String::new, |p| format!(", {p}-frame periods"));
                 let buffer = latency_ms.map_or_else(String::new, |ms| format!(", {ms:.0} ms"));
+                let line = match self.stream.waiting() {
+                    Some(what) => format!("sound: {what}"),
+                    None => format!("sound: {} at {:.0} Hz{buffer}", info.name, info.rate),
+                };
                 OutputStatus {
-                    line: format!("sound: {} at {:.0} Hz{buffer}", info.name, info.rate),
+                    line,
                     detail: format!(
                         "Sound plays through {}{period}. {underruns} underrun(s) so far{}. The volume and a safety \
                          limiter protect your ears.",

@@ -476,8 +476,8 @@ impl Scene {
     /// A located error, or the I/O error as one.
     pub fn load(path: &Path) -> Result<Self, LocatedError> {
         let name = path.display().to_string();
-        let text =
-            std::fs::read_to_string(path).map_err(|e| LocatedError::in_file(&name, format!("cannot read: {e}")))?;
+        let text = crate::platform::fs::read_to_string(path)
+            .map_err(|e| LocatedError::in_file(&name, format!("cannot read: {e}")))?;
         let mut scene = Self::from_toml(&name, &text)?;
         let base = path.parent().unwrap_or(Path::new("."));
         for t in &mut scene.tracks {

@@ -245,26 +245,37 @@ pub fn main() -> ExitCode {
 }
 
 fn run_app(args: &AppArgs) -> ExitCode {
+    match app_options(args) {
+        Ok(options) => crate::app::run(options),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The app's options from its command-line (or, on the web page, address) options.
+///
+/// # Errors
+/// An unknown preset, a scene that does not load, a scale out of range, as a sentence.
+pub fn app_options(args: &AppArgs) -> Result<crate::app::AppOptions, String> {
     if let Some(p) = &args.preset
         && crate::sim::presets::find(p).is_none()
     {
         let keys: Vec<&str> = crate::sim::presets::all().iter().map(|p| p.key).collect();
-        eprintln!("error: unknown preset '{p}' (presets: {})", keys.join(", "));
-        return ExitCode::from(2);
+        return Err(format!("unknown preset '{p}' (presets: {})", keys.join(", ")));
     }
     if let Some(path) = &args.scene
         && let Err(e) = crate::chain::scene::Scene::load(path)
     {
-        eprintln!("error: {e}");
-        return ExitCode::from(2);
+        return Err(e.to_string());
     }
     if let Some(scale) = args.scale
         && !(1.0..=3.0).contains(&scale)
     {
-        eprintln!("error: --scale must be between 1 and 3 (got {scale})");
-        return ExitCode::from(2);
+        return Err(format!("--scale must be between 1 and 3 (got {scale})"));
     }
-    crate::app::run(crate::app::AppOptions {
+    Ok(crate::app::AppOptions {
         preset: args.preset.clone(),
         screenshot: args.screenshot.clone(),
         frames: args.frames,

@@ -26,13 +26,8 @@ impl Library {
     pub fn load(dirs: &[PathBuf]) -> Self {
         let mut lib = Self::default();
         for dir in dirs {
-            let Ok(entries) = std::fs::read_dir(dir) else { continue };
-            let mut files: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("toml")))
-                .collect();
-            files.sort();
+            let Ok(entries) = crate::platform::fs::read_dir(dir) else { continue };
+            let files = entries.into_iter().filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("toml")));
             for f in files {
                 lib.add_file(&f);
             }
@@ -43,7 +38,7 @@ impl Library {
 
     fn add_file(&mut self, path: &Path) {
         let name = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::platform::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
                 self.errors.push(LocatedError::in_file(&name, format!("cannot read: {e}")));

@@ -42,13 +42,9 @@ pub fn saved_dir(data_dir: &Path) -> PathBuf {
 }
 
 fn toml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files
+    crate::platform::fs::read_dir(dir)
+        .map(|entries| entries.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")).collect())
+        .unwrap_or_default()
 }
 
 impl DemoLibrary {
@@ -83,7 +79,7 @@ impl DemoLibrary {
     /// No data folder, or the file cannot be written.
     pub fn save(&mut self, scene: &Scene) -> Result<PathBuf, String> {
         let dir = self.save_dir.clone().ok_or("no data folder to save scenes in")?;
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+        crate::platform::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
         let path = crate::figures::unused_path(&dir, &crate::figures::slug(&scene.name), "toml");
         scene.save(&path)?;
         // Read back what was written, so the library holds exactly what the next session loads.

@@ -85,6 +85,8 @@ pub struct ChainActions {
     pub save_scene: Option<PathBuf>,
     /// Open this built-in example.
     pub example: Option<usize>,
+    /// Ask the user to choose files (the web page's picker): scenes, lessons, audio files.
+    pub pick_files: bool,
 }
 
 const TRACK_W: f32 = 118.0;
@@ -138,6 +140,14 @@ fn toolbar_ui(ui: &mut Ui, state: &mut ChainUi, actions: &mut ChainActions) {
                 .desired_width(230.0),
         )
         .on_hover_text("Type a path (or drop a file on the window), then open, save or add it.");
+        if crate::platform::files::CAN_PICK
+            && ui
+                .button("Choose files...")
+                .on_hover_text("Open a scene or a lesson (.toml), or add audio files (WAV, FLAC, MP3, Ogg) as tracks.")
+                .clicked()
+        {
+            actions.pick_files = true;
+        }
         let path = (!state.path.trim().is_empty()).then(|| PathBuf::from(state.path.trim()));
         if ui
             .add_enabled(path.is_some(), egui::Button::new("Open scene"))
