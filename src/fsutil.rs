@@ -49,7 +49,7 @@ pub fn shipped_dir(env_var: &str, rel: &str) -> Option<PathBuf> {
 /// # Errors
 /// The rename failed.
 pub fn set_aside(path: &Path) -> io::Result<PathBuf> {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = crate::platform::clock::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let name = path.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
     let mut target = path.with_file_name(format!("{name}.corrupt-{secs}"));
     let mut n = 1;

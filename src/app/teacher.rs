@@ -130,7 +130,7 @@ pub fn current_scene(ui: &UiState, name: &str) -> Scene {
     scene.name = name.to_string();
     scene.description = format!(
         "Saved from Headroom Lab on {} (UTC).",
-        crate::figures::timestamp(std::time::SystemTime::now()).replace('_', " ")
+        crate::figures::timestamp(crate::platform::clock::now()).replace('_', " ")
     );
     scene.screen = match ui.0.screen {
         Screen::Converter => SceneScreen::Converter,
@@ -183,7 +183,7 @@ fn run_requests(
     if teacher.pending.is_empty() {
         return;
     }
-    let stamp = crate::figures::timestamp(std::time::SystemTime::now());
+    let stamp = crate::figures::timestamp(crate::platform::clock::now());
     for request in std::mem::take(&mut teacher.pending) {
         match request {
             TeacherRequest::OpenDemo(i) => {

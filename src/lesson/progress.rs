@@ -43,9 +43,9 @@ pub struct Progress {
 /// A new student's seed: different for each (the clock and the process), never 0.
 #[must_use]
 pub fn new_seed() -> u64 {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let nanos = crate::platform::clock::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     // SplitMix64's finaliser spreads nearby clocks far apart.
-    let mut z = (nanos as u64) ^ (u64::from(std::process::id()) << 32) ^ 0x9e37_79b9_7f4a_7c15;
+    let mut z = (nanos as u64) ^ (crate::platform::clock::run_id() << 32) ^ 0x9e37_79b9_7f4a_7c15;
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     (z ^ (z >> 31)).max(1)

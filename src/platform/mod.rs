@@ -6,7 +6,7 @@
 //! | [`sound`] | cpal's default device (ALSA, CoreAudio, WASAPI); a silent clock in a thread | Web Audio buffers scheduled ahead of the page's clock; a silent clock run by the frames |
 //! | [`fs`] | the file system; writes atomic (temporary file, sync, rename) | the shipped lessons and demos built into the page, the data folder in `localStorage`, every other write a download, dropped or picked files in memory |
 //! | [`tasks`] | background work in threads | the same work run at once, on the page's only thread |
-//! | [`clock`] | the thread's CPU time | none (the page's clock stands in) |
+//! | [`clock`] | the wall clock, the process id, the thread's CPU time | `Date.now()`, a random run id, no CPU time (the page's clock stands in) |
 //! | [`files`] | files dropped on the window (Bevy) | files dropped on the page or chosen with the browser's picker |
 //! | [`entry`] | the command line, or the app | the app, with options from the page's address |
 

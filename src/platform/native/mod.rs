@@ -4,8 +4,21 @@ pub mod fs;
 pub mod sound;
 pub mod tasks;
 
-/// The clock: the thread's CPU time, for the frame benchmark.
+/// The clock: wall time, a number that differs between runs, and the thread's CPU time for
+/// the frame benchmark.
 pub mod clock {
+    /// The wall clock.
+    #[must_use]
+    pub fn now() -> std::time::SystemTime {
+        std::time::SystemTime::now()
+    }
+
+    /// A number that differs between two runs of the app started at the same instant.
+    #[must_use]
+    pub fn run_id() -> u64 {
+        u64::from(std::process::id())
+    }
+
     /// CPU time this thread has used, when the system tells it.
     #[must_use]
     pub fn thread_cpu_time() -> Option<std::time::Duration> {
