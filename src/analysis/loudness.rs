@@ -8,6 +8,8 @@
 
 use std::f64::consts::PI;
 
+use crate::analysis::levels::ChannelSums;
+
 /// Lowest loudness shown: the absolute gate of BS.1770.
 pub const ABSOLUTE_GATE_LUFS: f64 = -70.0;
 /// Readout of a loudness that is not (yet) measurable.
@@ -228,16 +230,101 @@ impl LoudnessMeter {
         }
     }
 
-    /// Feeds planar channels of equal length.
+    /// Feeds planar channels of equal length. The result is exactly that of feeding the
+    /// frames one by one with [`Self::push_frame`]; the channels' filters run side by side in
+    /// SIMD lanes.
     pub fn process(&mut self, channels: &[&[f64]]) {
-        let n = channels.first().map_or(0, |c| c.len());
-        let mut frame = [0.0; 8];
-        let nch = channels.len().min(8);
-        for i in 0..n {
-            for (slot, ch) in frame.iter_mut().zip(channels) {
-                *slot = ch[i];
+        self.process_impl(channels, None);
+    }
+
+    /// As [`Self::process`], also adding every sample of channel `c` to `sums[c]` (in the
+    /// same pass, where it costs nothing: the filters' feedback sets the pace).
+    pub fn process_with_sums(&mut self, channels: &[&[f64]], sums: &mut [ChannelSums]) {
+        self.process_impl(channels, Some(sums));
+    }
+
+    fn process_impl(&mut self, channels: &[&[f64]], sums: Option<&mut [ChannelSums]>) {
+        let nch = channels.len().min(self.filters.len());
+        match sums {
+            Some(s) => self.dispatch::<true>(channels, s, nch.min(s.len())),
+            None => self.dispatch::<false>(channels, &mut [], nch),
+        }
+    }
+
+    fn dispatch<const SUMS: bool>(&mut self, channels: &[&[f64]], sums: &mut [ChannelSums], nch: usize) {
+        match nch {
+            1 => self.run::<1, SUMS>(channels, sums),
+            2 => self.run::<2, SUMS>(channels, sums),
+            3 => self.run::<3, SUMS>(channels, sums),
+            4 => self.run::<4, SUMS>(channels, sums),
+            5 => self.run::<5, SUMS>(channels, sums),
+            6 => self.run::<6, SUMS>(channels, sums),
+            7 => self.run::<7, SUMS>(channels, sums),
+            8 => self.run::<8, SUMS>(channels, sums),
+            _ => {}
+        }
+    }
+
+    /// The K-weighting and mean square of `N` channels, lane `c` for channel `c`, with the
+    /// arithmetic of [`Biquad::tick`] and [`Self::push_frame`] in the same order.
+    fn run<const N: usize, const SUMS: bool>(&mut self, channels: &[&[f64]], sums: &mut [ChannelSums]) {
+        let n = channels.iter().take(N).map(|c| c.len()).min().unwrap_or(0);
+        let ch: [&[f64]; N] = std::array::from_fn(|c| &channels[c][..n]);
+        let [shelf, hp] = self.filters[0];
+        let (sb, sa, hb, ha) = (shelf.b, shelf.a, hp.b, hp.a);
+        let mut z: [[f64; N]; 4] = std::array::from_fn(|k| std::array::from_fn(|c| self.filters[c][k / 2].z[k % 2]));
+        let w: [f64; N] = std::array::from_fn(|c| self.weights[c]);
+        let mut peak = [0.0; N];
+        let mut sum = [0.0; N];
+        let mut sum2 = [0.0; N];
+        if SUMS {
+            for c in 0..N {
+                (peak[c], sum[c], sum2[c]) = (sums[c].peak, sums[c].sum, sums[c].sum2);
             }
-            self.push_frame(&frame[..nch]);
+        }
+        let mut i = 0;
+        while i < n {
+            let take = (self.sub_len - self.sub_fill).min(n - i);
+            let mut sub = self.sub_sum;
+            for j in i..i + take {
+                let x: [f64; N] = std::array::from_fn(|c| ch[c][j]);
+                let mut y = [0.0; N];
+                for c in 0..N {
+                    let shelved = sb[0] * x[c] + z[0][c];
+                    z[0][c] = sb[1] * x[c] - sa[0] * shelved + z[1][c];
+                    z[1][c] = sb[2] * x[c] - sa[1] * shelved;
+                    y[c] = hb[0] * shelved + z[2][c];
+                    z[2][c] = hb[1] * shelved - ha[0] * y[c] + z[3][c];
+                    z[3][c] = hb[2] * shelved - ha[1] * y[c];
+                }
+                if SUMS {
+                    for c in 0..N {
+                        peak[c] = peak[c].max(x[c].abs());
+                        sum[c] += x[c];
+                        sum2[c] += x[c] * x[c];
+                    }
+                }
+                let mut frame = 0.0;
+                for c in 0..N {
+                    frame += w[c] * y[c] * y[c];
+                }
+                sub += frame;
+            }
+            self.sub_sum = sub;
+            self.sub_fill += take;
+            i += take;
+            if self.sub_fill == self.sub_len {
+                self.end_sub_block();
+            }
+        }
+        for (c, f) in self.filters.iter_mut().take(N).enumerate() {
+            f[0].z = [z[0][c], z[1][c]];
+            f[1].z = [z[2][c], z[3][c]];
+        }
+        if SUMS {
+            for c in 0..N {
+                sums[c] = ChannelSums { peak: peak[c], sum: sum[c], sum2: sum2[c] };
+            }
         }
     }
 
@@ -332,6 +419,37 @@ pub fn mean_square_for_lufs(lufs: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn channels_side_by_side_equal_frame_by_frame() {
+        let mut r = crate::dsp::noise::Random::new(3);
+        for channels in 1..=8 {
+            let x: Vec<Vec<f64>> = (0..channels)
+                .map(|c| (0..20_000).map(|i| 0.2 * r.gaussian() * (1.0 + (i / 3000 + c) as f64)).collect())
+                .collect();
+            let mut frame_by_frame = LoudnessMeter::new(channels, 44_100.0);
+            let mut frame = vec![0.0; channels];
+            for i in 0..x[0].len() {
+                for (f, c) in frame.iter_mut().zip(&x) {
+                    *f = c[i];
+                }
+                frame_by_frame.push_frame(&frame);
+            }
+            let mut blocks = LoudnessMeter::new(channels, 44_100.0);
+            let mut sums = vec![ChannelSums::default(); channels];
+            for start in (0..x[0].len()).step_by(1234) {
+                let planar: Vec<&[f64]> = x.iter().map(|c| &c[start..(start + 1234).min(c.len())]).collect();
+                blocks.process_with_sums(&planar, &mut sums);
+            }
+            let read = |m: &LoudnessMeter| (m.integrated(), m.momentary(), m.short_term_max(), m.loudness_range());
+            assert_eq!(read(&blocks), read(&frame_by_frame), "{channels} channels");
+            for (s, c) in sums.iter().zip(&x) {
+                let mut whole = ChannelSums::default();
+                whole.add_all(c);
+                assert_eq!(*s, whole);
+            }
+        }
+    }
 
     #[test]
     fn k_weighting_matches_the_standard_at_48k() {
