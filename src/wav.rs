@@ -291,7 +291,7 @@ impl<R: Read + Seek> WavReader<R> {
     /// [`WavError::Io`].
     pub fn read_planar(&mut self, out: &mut [f64], stride: usize) -> Result<BlockRead, WavError> {
         let nch = usize::from(self.info.channels);
-        let room = if nch == 0 { 0 } else { stride.min(out.len() / nch) };
+        let room = out.len().checked_div(nch).map_or(0, |per_channel| stride.min(per_channel));
         let frames = usize::try_from(self.left).unwrap_or(usize::MAX).min(room);
         if frames == 0 {
             return Ok(BlockRead::default());
@@ -315,35 +315,65 @@ impl<R: Read + Seek> WavReader<R> {
 /// Decodes interleaved frames into planar `out` (channel `c` at `out[c * stride..]`) and
 /// counts the samples at full scale.
 fn decode_planar(raw: &[u8], format: SampleFormat, nch: usize, out: &mut [f64], stride: usize) -> u64 {
-    let width = sample_bytes(format);
-    let align = width * nch;
+    // One loop per format and sample width, so both are constants inside it.
+    match format {
+        SampleFormat::Int(8) => decode_channels::<1>(raw, nch, out, stride, |s| decode(s, SampleFormat::Int(8))),
+        SampleFormat::Int(16) => decode_channels::<2>(raw, nch, out, stride, |s| decode(s, SampleFormat::Int(16))),
+        SampleFormat::Int(24) => decode_channels::<3>(raw, nch, out, stride, |s| decode(s, SampleFormat::Int(24))),
+        SampleFormat::Int(_) => decode_channels::<4>(raw, nch, out, stride, |s| decode(s, SampleFormat::Int(32))),
+        SampleFormat::Float(32) => decode_channels::<4>(raw, nch, out, stride, |s| decode(s, SampleFormat::Float(32))),
+        SampleFormat::Float(_) => decode_channels::<8>(raw, nch, out, stride, |s| decode(s, SampleFormat::Float(64))),
+    }
+}
+
+#[inline]
+fn decode_channels<const WIDTH: usize>(
+    raw: &[u8],
+    nch: usize,
+    out: &mut [f64],
+    stride: usize,
+    one: impl Fn(&[u8; WIDTH]) -> (f64, bool),
+) -> u64 {
+    // Mono and stereo, the common cases, in one pass over the frames.
+    match nch {
+        1 => return decode_frames::<WIDTH, 1>(raw, out, stride, one),
+        2 => return decode_frames::<WIDTH, 2>(raw, out, stride, one),
+        _ => {}
+    }
     let mut clipped = 0u64;
     for (c, channel) in out.chunks_mut(stride).take(nch).enumerate() {
-        let frames = raw.chunks_exact(align).map(|f| &f[c * width..(c + 1) * width]);
-        // One loop per format, so the format is decided once per block, not per sample.
-        clipped += match format {
-            SampleFormat::Int(8) => decode_channel(frames, channel, |s| decode(s, SampleFormat::Int(8))),
-            SampleFormat::Int(16) => decode_channel(frames, channel, |s| decode(s, SampleFormat::Int(16))),
-            SampleFormat::Int(24) => decode_channel(frames, channel, |s| decode(s, SampleFormat::Int(24))),
-            SampleFormat::Int(_) => decode_channel(frames, channel, |s| decode(s, SampleFormat::Int(32))),
-            SampleFormat::Float(32) => decode_channel(frames, channel, |s| decode(s, SampleFormat::Float(32))),
-            SampleFormat::Float(_) => decode_channel(frames, channel, |s| decode(s, SampleFormat::Float(64))),
-        };
+        let frames = raw.chunks_exact(WIDTH * nch);
+        for (o, frame) in channel.iter_mut().zip(frames) {
+            let Ok(sample) = <&[u8; WIDTH]>::try_from(&frame[c * WIDTH..(c + 1) * WIDTH]) else { continue };
+            let (v, at_full_scale) = one(sample);
+            *o = v;
+            clipped += u64::from(at_full_scale);
+        }
     }
     clipped
 }
 
 #[inline]
-fn decode_channel<'a>(
-    samples: impl Iterator<Item = &'a [u8]>,
+fn decode_frames<const WIDTH: usize, const NCH: usize>(
+    raw: &[u8],
     out: &mut [f64],
-    one: impl Fn(&[u8]) -> (f64, bool),
+    stride: usize,
+    one: impl Fn(&[u8; WIDTH]) -> (f64, bool),
 ) -> u64 {
     let mut clipped = 0u64;
-    for (o, s) in out.iter_mut().zip(samples) {
-        let (v, at_full_scale) = one(s);
-        *o = v;
-        clipped += u64::from(at_full_scale);
+    let frames = (raw.len() / (WIDTH * NCH)).min(stride);
+    let mut channels = out.chunks_mut(stride);
+    let mut planes: [&mut [f64]; NCH] = std::array::from_fn(|_| channels.next().unwrap_or_default());
+    if planes.iter().any(|p| p.len() < frames) {
+        return 0;
+    }
+    for (i, frame) in raw.chunks_exact(WIDTH * NCH).take(frames).enumerate() {
+        for (c, plane) in planes.iter_mut().enumerate() {
+            let Ok(sample) = <&[u8; WIDTH]>::try_from(&frame[c * WIDTH..(c + 1) * WIDTH]) else { continue };
+            let (v, at_full_scale) = one(sample);
+            plane[i] = v;
+            clipped += u64::from(at_full_scale);
+        }
     }
     clipped
 }
@@ -385,22 +415,23 @@ pub fn read_bytes(b: &[u8]) -> Result<Audio, WavError> {
     read_all(Cursor::new(b))
 }
 
-/// Decodes one sample; also says whether it sits at (or beyond) full scale.
+/// Decodes one sample; also says whether it sits at (or beyond) full scale. (Integer codes
+/// are scaled by a power of two, multiplied rather than divided: the same value, faster.)
 #[inline]
 fn decode(s: &[u8], format: SampleFormat) -> (f64, bool) {
     match format {
-        SampleFormat::Int(8) => (f64::from(i16::from(s[0]) - 128) / 128.0, s[0] == 0 || s[0] == 255),
+        SampleFormat::Int(8) => (f64::from(i16::from(s[0]) - 128) * (1.0 / 128.0), s[0] == 0 || s[0] == 255),
         SampleFormat::Int(16) => {
             let v = i16::from_le_bytes([s[0], s[1]]);
-            (f64::from(v) / 32_768.0, v == i16::MAX || v == i16::MIN)
+            (f64::from(v) * (1.0 / 32_768.0), v == i16::MAX || v == i16::MIN)
         }
         SampleFormat::Int(24) => {
             let v = i32::from_le_bytes([0, s[0], s[1], s[2]]) >> 8;
-            (f64::from(v) / 8_388_608.0, v == 8_388_607 || v == -8_388_608)
+            (f64::from(v) * (1.0 / 8_388_608.0), v == 8_388_607 || v == -8_388_608)
         }
         SampleFormat::Int(_) => {
             let v = i32::from_le_bytes([s[0], s[1], s[2], s[3]]);
-            (f64::from(v) / 2_147_483_648.0, v == i32::MAX || v == i32::MIN)
+            (f64::from(v) * (1.0 / 2_147_483_648.0), v == i32::MAX || v == i32::MIN)
         }
         SampleFormat::Float(32) => {
             let v = f64::from(f32::from_le_bytes([s[0], s[1], s[2], s[3]]));

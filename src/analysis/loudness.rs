@@ -8,6 +8,8 @@
 
 use std::f64::consts::PI;
 
+use fearless_simd::{Level, Simd, SimdFloat, dispatch, f64x2, f64x4, f64x8};
+
 use crate::analysis::levels::ChannelSums;
 
 /// Lowest loudness shown: the absolute gate of BS.1770.
@@ -163,6 +165,8 @@ pub struct LoudnessMeter {
     short_term_ms: f64,
     momentary_max: f64,
     short_term_max: f64,
+    /// The instruction set the filters run with (detected once).
+    level: Level,
 }
 
 impl LoudnessMeter {
@@ -185,6 +189,7 @@ impl LoudnessMeter {
             short_term_ms: 0.0,
             momentary_max: 0.0,
             short_term_max: 0.0,
+            level: Level::new(),
         }
     }
 
@@ -271,46 +276,16 @@ impl LoudnessMeter {
         let n = channels.iter().take(N).map(|c| c.len()).min().unwrap_or(0);
         let ch: [&[f64]; N] = std::array::from_fn(|c| &channels[c][..n]);
         let [shelf, hp] = self.filters[0];
-        let (sb, sa, hb, ha) = (shelf.b, shelf.a, hp.b, hp.a);
-        let mut z: [[f64; N]; 4] = std::array::from_fn(|k| std::array::from_fn(|c| self.filters[c][k / 2].z[k % 2]));
-        let w: [f64; N] = std::array::from_fn(|c| self.weights[c]);
-        let mut peak = [0.0; N];
-        let mut sum = [0.0; N];
-        let mut sum2 = [0.0; N];
-        if SUMS {
-            for c in 0..N {
-                (peak[c], sum[c], sum2[c]) = (sums[c].peak, sums[c].sum, sums[c].sum2);
-            }
-        }
+        let coefs = KCoefs { shelf_b: shelf.b, shelf_a: shelf.a, hp_b: hp.b, hp_a: hp.a };
+        let mut lanes = Lanes::<N> {
+            z: std::array::from_fn(|k| std::array::from_fn(|c| self.filters[c][k / 2].z[k % 2])),
+            weights: std::array::from_fn(|c| self.weights[c]),
+            sums: std::array::from_fn(|c| if SUMS { sums[c] } else { ChannelSums::default() }),
+        };
         let mut i = 0;
         while i < n {
             let take = (self.sub_len - self.sub_fill).min(n - i);
-            let mut sub = self.sub_sum;
-            for j in i..i + take {
-                let x: [f64; N] = std::array::from_fn(|c| ch[c][j]);
-                let mut y = [0.0; N];
-                for c in 0..N {
-                    let shelved = sb[0] * x[c] + z[0][c];
-                    z[0][c] = sb[1] * x[c] - sa[0] * shelved + z[1][c];
-                    z[1][c] = sb[2] * x[c] - sa[1] * shelved;
-                    y[c] = hb[0] * shelved + z[2][c];
-                    z[2][c] = hb[1] * shelved - ha[0] * y[c] + z[3][c];
-                    z[3][c] = hb[2] * shelved - ha[1] * y[c];
-                }
-                if SUMS {
-                    for c in 0..N {
-                        peak[c] = peak[c].max(x[c].abs());
-                        sum[c] += x[c];
-                        sum2[c] += x[c] * x[c];
-                    }
-                }
-                let mut frame = 0.0;
-                for c in 0..N {
-                    frame += w[c] * y[c] * y[c];
-                }
-                sub += frame;
-            }
-            self.sub_sum = sub;
+            self.sub_sum = k_weigh::<N, SUMS>(self.level, &coefs, &mut lanes, &ch, i..i + take, self.sub_sum);
             self.sub_fill += take;
             i += take;
             if self.sub_fill == self.sub_len {
@@ -318,13 +293,11 @@ impl LoudnessMeter {
             }
         }
         for (c, f) in self.filters.iter_mut().take(N).enumerate() {
-            f[0].z = [z[0][c], z[1][c]];
-            f[1].z = [z[2][c], z[3][c]];
+            f[0].z = [lanes.z[0][c], lanes.z[1][c]];
+            f[1].z = [lanes.z[2][c], lanes.z[3][c]];
         }
         if SUMS {
-            for c in 0..N {
-                sums[c] = ChannelSums { peak: peak[c], sum: sum[c], sum2: sum2[c] };
-            }
+            sums[..N].copy_from_slice(&lanes.sums);
         }
     }
 
@@ -408,6 +381,95 @@ impl LoudnessMeter {
         let hi = self.short_term.percentile_from(start, total, 0.95);
         (hi - lo).max(0.0)
     }
+}
+
+/// The K-weighting coefficients, the same for every channel.
+struct KCoefs {
+    shelf_b: [f64; 3],
+    shelf_a: [f64; 2],
+    hp_b: [f64; 3],
+    hp_a: [f64; 2],
+}
+
+/// What the lanes carry from one run to the next: the filters' states (shelf z0, z1, high
+/// pass z0, z1), the channel weights and the level sums.
+struct Lanes<const N: usize> {
+    z: [[f64; N]; 4],
+    weights: [f64; N],
+    sums: [ChannelSums; N],
+}
+
+/// Filters `frames` of the `N` channels in SIMD lanes as wide as the instruction set and
+/// the channel count call for, and returns `sub` plus the frames' weighted mean squares
+/// (added frame by frame, each frame's channels in order, as [`LoudnessMeter::push_frame`]).
+fn k_weigh<const N: usize, const SUMS: bool>(
+    level: Level,
+    k: &KCoefs,
+    lanes: &mut Lanes<N>,
+    ch: &[&[f64]; N],
+    frames: std::ops::Range<usize>,
+    sub: f64,
+) -> f64 {
+    match N {
+        0..=2 => dispatch!(level, simd => k_weigh_in::<_, f64x2<_>, N, SUMS>(simd, k, lanes, ch, frames, sub)),
+        3..=4 => dispatch!(level, simd => k_weigh_in::<_, f64x4<_>, N, SUMS>(simd, k, lanes, ch, frames, sub)),
+        _ => dispatch!(level, simd => k_weigh_in::<_, f64x8<_>, N, SUMS>(simd, k, lanes, ch, frames, sub)),
+    }
+}
+
+/// [`k_weigh`] with lanes of type `V` (at least `N` wide; the spare lanes filter zeros).
+#[allow(clippy::inline_always, reason = "inlined into `dispatch!`'s target-feature function, or it runs without them")]
+#[inline(always)]
+fn k_weigh_in<S: Simd, V: SimdFloat<S, Element = f64>, const N: usize, const SUMS: bool>(
+    simd: S,
+    k: &KCoefs,
+    lanes: &mut Lanes<N>,
+    ch: &[&[f64]; N],
+    frames: std::ops::Range<usize>,
+    mut sub: f64,
+) -> f64 {
+    let lane = |a: &[f64; N]| V::from_fn(simd, |c| if c < N { a[c] } else { 0.0 });
+    let splat = |v: f64| V::splat(simd, v);
+    let (sb0, sb1, sb2) = (splat(k.shelf_b[0]), splat(k.shelf_b[1]), splat(k.shelf_b[2]));
+    let (sa0, sa1) = (splat(k.shelf_a[0]), splat(k.shelf_a[1]));
+    let (hb0, hb1, hb2) = (splat(k.hp_b[0]), splat(k.hp_b[1]), splat(k.hp_b[2]));
+    let (ha0, ha1) = (splat(k.hp_a[0]), splat(k.hp_a[1]));
+    let [mut z0, mut z1, mut z2, mut z3] = lanes.z.each_ref().map(lane);
+    let w = lane(&lanes.weights);
+    let mut sum = lane(&lanes.sums.map(|s| s.sum));
+    let mut sum2 = lane(&lanes.sums.map(|s| s.sum2));
+    let mut peak = lanes.sums.map(|s| s.peak);
+    for j in frames {
+        let x = V::from_fn(simd, |c| if c < N { ch[c][j] } else { 0.0 });
+        let shelved = sb0 * x + z0;
+        z0 = sb1 * x - sa0 * shelved + z1;
+        z1 = sb2 * x - sa1 * shelved;
+        let y = hb0 * shelved + z2;
+        z2 = hb1 * shelved - ha0 * y + z3;
+        z3 = hb2 * shelved - ha1 * y;
+        let e = w * y * y;
+        let mut frame = 0.0;
+        for c in 0..N {
+            frame += e[c];
+        }
+        sub += frame;
+        if SUMS {
+            sum += x;
+            sum2 += x * x;
+            for c in 0..N {
+                peak[c] = peak[c].max(x[c].abs());
+            }
+        }
+    }
+    for (state, v) in lanes.z.iter_mut().zip([z0, z1, z2, z3]) {
+        state.copy_from_slice(&v.as_slice()[..N]);
+    }
+    if SUMS {
+        for c in 0..N {
+            lanes.sums[c] = ChannelSums { peak: peak[c], sum: sum[c], sum2: sum2[c] };
+        }
+    }
+    sub
 }
 
 /// Loudness of a mean square in LUFS, inverse of [`lufs_of`] (exposed for tests and targets).

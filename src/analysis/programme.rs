@@ -2,9 +2,10 @@
 //! peak, true peak, RMS, DC offset, clipped samples and loudness per ITU-R BS.1770 / EBU R128,
 //! streamed block by block in constant memory.
 //!
-//! [`ProgrammeMeter::process`] is the single-threaded path. The work also splits in two parts
-//! that can run on separate threads and join exactly: the loudness and the level sums of every
-//! channel (one pass, the channels side by side in SIMD lanes), and the true peak of a range
+//! [`ProgrammeMeter::process`] is the single-threaded path. The work also splits into parts
+//! that can run on separate threads and join exactly: the loudness with the level sums of
+//! every channel ([`LoudnessPart`]: one pass, the channels side by side in SIMD lanes, paced by
+//! the K-weighting filters' feedback, which no thread can share) and the true peak of ranges
 //! of channels ([`PeakPart`]). Every figure is the same, bit for bit, whatever the block size
 //! and however the work was split: each channel's sums run in time order, the loudness meter
 //! sees the frames in order, and peaks are maxima.
@@ -14,10 +15,19 @@ use crate::analysis::loudness::LoudnessMeter;
 use crate::analysis::true_peak::TruePeakMeter;
 use crate::units::{amp_to_db, power_to_db};
 
-/// Relative cost of the true peak of one channel against the loudness pass of all channels
-/// (measured on x86-64: 4x oversampling with 24 taps per phase against two biquads whose
-/// feedback sets the pace), used to share the work between threads.
-const TRUE_PEAK_COST: f64 = 0.8;
+/// The loudness meter and the level sums of every channel.
+#[derive(Clone, Debug)]
+pub struct LoudnessPart {
+    meter: LoudnessMeter,
+    sums: Vec<ChannelSums>,
+}
+
+impl LoudnessPart {
+    /// Feeds a block of planar channels (all the same length).
+    pub fn process(&mut self, block: &[&[f64]]) {
+        self.meter.process_with_sums(block, &mut self.sums);
+    }
+}
 
 /// The true-peak meters of the channels `first..first + meters.len()`.
 #[derive(Clone, Debug)]
@@ -89,15 +99,17 @@ impl ProgrammeReport {
     }
 }
 
-/// Sums of each channel and running totals, combined in a fixed order into the report.
+/// Every meter of a programme, combined in a fixed order into the report.
 #[derive(Clone, Debug)]
 pub struct ProgrammeMeter {
-    loudness: LoudnessMeter,
-    sums: Vec<ChannelSums>,
+    channels: usize,
+    sample_rate_hz: f64,
+    /// The loudness and sums, unless handed to another thread.
+    loudness: Option<LoudnessPart>,
+    /// The true peak of the channels not handed to another thread.
+    peaks: PeakPart,
     frames: u64,
     clipped: u64,
-    /// The true peak of the channels not handed to another part.
-    peaks: PeakPart,
 }
 
 impl ProgrammeMeter {
@@ -106,72 +118,72 @@ impl ProgrammeMeter {
     pub fn new(channels: usize, sample_rate_hz: f64) -> Self {
         let channels = channels.clamp(1, 8);
         Self {
-            loudness: LoudnessMeter::new(channels, sample_rate_hz),
-            sums: vec![ChannelSums::default(); channels],
+            channels,
+            sample_rate_hz,
+            loudness: Some(LoudnessPart {
+                meter: LoudnessMeter::new(channels, sample_rate_hz),
+                sums: vec![ChannelSums::default(); channels],
+            }),
+            peaks: PeakPart { first: 0, meters: (0..channels).map(|_| TruePeakMeter::new()).collect() },
             frames: 0,
             clipped: 0,
-            peaks: PeakPart { first: 0, meters: (0..channels).map(|_| TruePeakMeter::new()).collect() },
         }
     }
 
     /// Number of channels.
     #[must_use]
     pub fn channels(&self) -> usize {
-        self.sums.len()
+        self.channels
     }
 
     /// Feeds a block of planar channels (all the same length) and the number of clipped
-    /// samples the decoder counted in it.
+    /// samples the decoder counted in it: every part this meter still holds measures it.
     pub fn process(&mut self, block: &[&[f64]], clipped: u64) {
         let frames = block.first().map_or(0, |c| c.len());
-        self.loudness.process_with_sums(block, &mut self.sums);
+        if let Some(l) = &mut self.loudness {
+            l.process(block);
+        }
         self.peaks.process(block);
         self.frames += frames as u64;
         self.clipped += clipped;
     }
 
-    /// Hands the true peak of the last channels to another part, to run elsewhere; this
-    /// meter keeps the loudness, the sums and the true peak of the first `keep` channels.
-    /// Join it back with [`Self::join`] before [`Self::report`].
-    pub fn split_off(&mut self, keep: usize) -> PeakPart {
+    /// Hands the loudness and the level sums to another thread (`None` if already handed).
+    pub fn split_loudness(&mut self) -> Option<LoudnessPart> {
+        self.loudness.take()
+    }
+
+    /// Hands the true peak of the channels from `keep` on to another thread; this meter
+    /// keeps the first `keep`. Parts join back with [`Self::join_peaks`], the last first.
+    pub fn split_peaks(&mut self, keep: usize) -> PeakPart {
         let keep = keep.min(self.peaks.meters.len());
         PeakPart { first: self.peaks.first + keep, meters: self.peaks.meters.split_off(keep) }
     }
 
-    /// Takes back a part made by [`Self::split_off`].
-    pub fn join(&mut self, part: PeakPart) {
+    /// Takes back the loudness part.
+    pub fn join_loudness(&mut self, part: LoudnessPart) {
+        self.loudness = Some(part);
+    }
+
+    /// Takes back a part made by [`Self::split_peaks`] (the next channels after this meter's).
+    pub fn join_peaks(&mut self, part: PeakPart) {
         if part.first == self.peaks.channels().end {
             self.peaks.meters.extend(part.meters);
         }
     }
 
-    /// How many channels' true peak this meter should keep when the work is shared with
-    /// `others` more threads (each running one [`PeakPart`]), so that the threads finish
-    /// together; the others share the rest as evenly as they can.
+    /// How many channels' true peak each of `threads` threads takes when one more thread
+    /// runs the loudness: as even as can be, the calling thread (which also reads and decodes
+    /// the file) taking the smaller shares.
     #[must_use]
-    pub fn balanced_split(channels: usize, others: usize) -> Vec<usize> {
-        let others = others.min(channels);
-        if others == 0 {
-            return vec![channels];
-        }
-        // This thread carries the loudness (cost 1) plus k channels; the others share
-        // channels - k. Take the k that makes the slowest thread fastest.
-        let cost = |k: usize| {
-            let mine = 1.0 + TRUE_PEAK_COST * k as f64;
-            let rest = (channels - k).div_ceil(others) as f64 * TRUE_PEAK_COST;
-            mine.max(rest)
-        };
-        let keep = (0..channels).min_by(|&a, &b| cost(a).total_cmp(&cost(b))).unwrap_or(0);
-        let rest = channels - keep;
-        let mut counts = vec![keep];
-        for t in 0..others {
-            counts.push(rest / others + usize::from(t < rest % others));
-        }
-        counts
+    pub fn peak_shares(channels: usize, threads: usize) -> Vec<usize> {
+        let threads = threads.clamp(1, channels.max(1));
+        (0..threads).map(|t| channels / threads + usize::from(threads - 1 - t < channels % threads)).collect()
     }
 
     /// The measurements so far (the true peak of the last samples included: the meters are
-    /// flushed on a copy).
+    /// flushed on a copy). With the loudness handed away and not joined back, the loudness
+    /// and level figures read as for silence.
     #[must_use]
     pub fn report(&self) -> ProgrammeReport {
         let mut true_peak = 0.0f64;
@@ -180,22 +192,32 @@ impl ProgrammeMeter {
             m.flush();
             true_peak = true_peak.max(m.peak());
         }
-        let sample_peak = self.sums.iter().fold(0.0f64, |m, s| m.max(s.peak));
-        let total = self.frames as f64 * self.sums.len() as f64;
-        let (sum, sum2) = self.sums.iter().fold((0.0, 0.0), |(a, b), s| (a + s.sum, b + s.sum2));
+        let empty;
+        let loud = if let Some(l) = &self.loudness {
+            l
+        } else {
+            empty = LoudnessPart {
+                meter: LoudnessMeter::new(self.channels, self.sample_rate_hz),
+                sums: vec![ChannelSums::default(); self.channels],
+            };
+            &empty
+        };
+        let sample_peak = loud.sums.iter().fold(0.0f64, |m, s| m.max(s.peak));
+        let total = self.frames as f64 * self.channels as f64;
+        let (sum, sum2) = loud.sums.iter().fold((0.0, 0.0), |(a, b), s| (a + s.sum, b + s.sum2));
         let per_sample = |x: f64| if total > 0.0 { x / total } else { 0.0 };
         ProgrammeReport {
-            channels: self.sums.len(),
+            channels: self.channels,
             frames: self.frames,
             sample_peak,
             true_peak: true_peak.max(sample_peak),
             mean_square: per_sample(sum2),
             mean: per_sample(sum),
             clipped: self.clipped,
-            integrated_lufs: self.loudness.integrated(),
-            momentary_max_lufs: self.loudness.momentary_max(),
-            short_term_max_lufs: self.loudness.short_term_max(),
-            loudness_range_lu: self.loudness.loudness_range(),
+            integrated_lufs: loud.meter.integrated(),
+            momentary_max_lufs: loud.meter.momentary_max(),
+            short_term_max_lufs: loud.meter.short_term_max(),
+            loudness_range_lu: loud.meter.loudness_range(),
         }
     }
 }
@@ -245,25 +267,30 @@ mod tests {
         let want = whole(&x);
         let planar: Vec<&[f64]> = x.iter().map(Vec::as_slice).collect();
         let mut m = ProgrammeMeter::new(6, 48_000.0);
-        let mut last = m.split_off(4);
-        let mut middle = m.split_off(2);
+        let mut loudness = m.split_loudness().expect("the loudness part");
+        let mut last = m.split_peaks(4);
+        let mut middle = m.split_peaks(2);
         assert_eq!((middle.channels(), last.channels()), (2..4, 4..6));
         for part in [&mut middle, &mut last] {
             part.process(&planar);
         }
+        loudness.process(&planar);
         m.process(&planar, 0);
-        m.join(middle);
-        m.join(last);
+        m.join_peaks(middle);
+        m.join_peaks(last);
+        m.join_loudness(loudness);
         assert_eq!(m.report(), want);
     }
 
     #[test]
-    fn the_work_is_shared_so_threads_finish_together() {
-        assert_eq!(ProgrammeMeter::balanced_split(2, 0), vec![2]);
-        for (channels, others) in [(1, 1), (2, 1), (6, 1), (8, 3), (2, 5)] {
-            let shares = ProgrammeMeter::balanced_split(channels, others);
-            assert_eq!(shares.iter().sum::<usize>(), channels, "{channels} channels, {others} others");
-            assert_eq!(shares.len(), 1 + others.min(channels));
+    fn the_true_peak_is_shared_evenly() {
+        assert_eq!(ProgrammeMeter::peak_shares(2, 1), vec![2]);
+        assert_eq!(ProgrammeMeter::peak_shares(6, 4), vec![1, 1, 2, 2]);
+        assert_eq!(ProgrammeMeter::peak_shares(1, 3), vec![1]);
+        for (channels, threads) in [(1, 1), (2, 2), (6, 1), (8, 3), (5, 2)] {
+            let shares = ProgrammeMeter::peak_shares(channels, threads);
+            assert_eq!(shares.iter().sum::<usize>(), channels, "{channels} channels, {threads} threads");
+            assert!(shares.windows(2).all(|w| w[0] <= w[1] && w[1] - w[0] <= 1), "{shares:?}");
         }
     }
 }

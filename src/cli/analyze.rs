@@ -1,24 +1,25 @@
 //! `headroom-lab analyze`: measure an audio file, streamed block by block in constant memory,
 //! on every core.
 //!
-//! The calling thread reads and decodes the blocks and runs the loudness (with the level sums
-//! and perhaps the true peak of some channels); the other threads each run the true peak of a
-//! range of channels on the same blocks, shared read-only. Blocks go round a small pool, so
-//! nothing is allocated per block and memory stays the same for any length.
+//! The calling thread reads and decodes the blocks and runs the true peak; another thread runs
+//! the loudness with the level sums, whose filters' feedback makes it the longest part (with
+//! more threads, the true peak is shared out too). The blocks are shared read-only and go
+//! round a small pool, so nothing is allocated per block and memory stays the same for any
+//! length.
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 use clap::Args;
 use serde_json::json;
 
 use super::{CliError, print_json, print_line};
-use crate::analysis::programme::{PeakPart, ProgrammeMeter, ProgrammeReport};
+use crate::analysis::programme::{LoudnessPart, PeakPart, ProgrammeMeter, ProgrammeReport};
 use crate::audiofile::{AudioInfo, AudioStream, Block};
 
 /// Frames per block: 1.4 s at 48 kHz, small enough to stay in the cache of a core.
-const BLOCK_FRAMES: usize = 1 << 14;
+const BLOCK_FRAMES: usize = 1 << 12;
 /// Blocks in flight between the reader and the other threads.
 const POOL: usize = 4;
 
@@ -30,7 +31,7 @@ pub struct AnalyzeArgs {
     /// Print the measurements as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Threads to use (default: one per core, at most one per channel plus one).
+    /// Threads to use (default: one per core).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: Option<u16>,
 }
@@ -123,8 +124,7 @@ pub fn measure_file(path: &std::path::Path, threads: usize) -> Result<(AudioInfo
 pub fn measure(stream: &mut AudioStream, threads: usize) -> Result<ProgrammeReport, String> {
     let info = stream.info().clone();
     let mut meter = ProgrammeMeter::new(info.channels, f64::from(info.sample_rate));
-    let shares = ProgrammeMeter::balanced_split(info.channels, threads.saturating_sub(1));
-    if shares.len() < 2 {
+    if threads < 2 {
         let mut block = stream.new_block(BLOCK_FRAMES);
         loop {
             stream.read_block(&mut block)?;
@@ -135,50 +135,63 @@ pub fn measure(stream: &mut AudioStream, threads: usize) -> Result<ProgrammeRepo
         }
         return Ok(meter.report());
     }
-    // The parts are handed out from the last channels down, so each joins back in order.
-    let mut parts: Vec<PeakPart> = Vec::new();
+    // One thread runs the loudness; the calling thread and the rest share the true peak.
+    let mut jobs = Vec::new();
+    jobs.extend(meter.split_loudness().map(|part| Job::Loudness(Box::new(part))));
+    let shares = ProgrammeMeter::peak_shares(info.channels, threads - 1);
     let mut keep = info.channels;
     for &count in shares[1..].iter().rev() {
         keep -= count;
-        parts.push(meter.split_off(keep));
+        jobs.push(Job::Peaks(meter.split_peaks(keep)));
     }
     std::thread::scope(|scope| {
         let (returned_tx, returned) = channel::<Arc<Block>>();
         let mut senders: Vec<SyncSender<Arc<Block>>> = Vec::new();
         let mut workers = Vec::new();
-        for part in parts {
+        for job in jobs {
             let (tx, rx) = sync_channel::<Arc<Block>>(POOL);
             senders.push(tx);
             let back = returned_tx.clone();
-            workers.push(scope.spawn(move || peak_worker(part, &rx, &back)));
+            workers.push(scope.spawn(move || job.run(&rx, &back)));
         }
         drop(returned_tx);
         let result = read_and_share(stream, &mut meter, &senders, &returned);
         // Closing the queues ends the workers once they have measured every block sent.
         drop(senders);
-        let mut joined = Vec::new();
+        let mut done = Vec::new();
         for w in workers {
-            joined.push(w.join().map_err(|_| "a measuring thread failed".to_string())?);
+            done.push(w.join().map_err(|_| "a measuring thread failed".to_string())?);
         }
         result?;
-        for part in joined.into_iter().rev() {
-            meter.join(part);
+        // The peak parts join back from the first channels on (they were split from the last).
+        for job in done.into_iter().rev() {
+            match job {
+                Job::Loudness(part) => meter.join_loudness(*part),
+                Job::Peaks(part) => meter.join_peaks(part),
+            }
         }
         Ok(meter.report())
     })
 }
 
-fn peak_worker(
-    mut part: PeakPart,
-    blocks: &Receiver<Arc<Block>>,
-    back: &std::sync::mpsc::Sender<Arc<Block>>,
-) -> PeakPart {
-    for block in blocks {
-        block.with_planar(|planar| part.process(planar));
-        // The reader may have stopped on an error: the block is simply dropped then.
-        back.send(block).ok();
+/// The part of the measurement a worker thread runs.
+enum Job {
+    Loudness(Box<LoudnessPart>),
+    Peaks(PeakPart),
+}
+
+impl Job {
+    fn run(mut self, blocks: &Receiver<Arc<Block>>, back: &Sender<Arc<Block>>) -> Self {
+        for block in blocks {
+            block.with_planar(|planar| match &mut self {
+                Self::Loudness(part) => part.process(planar),
+                Self::Peaks(part) => part.process(planar),
+            });
+            // The reader may have stopped on an error: the block is simply dropped then.
+            back.send(block).ok();
+        }
+        self
     }
-    part
 }
 
 /// The calling thread's share: read each block, send it to every worker, measure it.
