@@ -8,8 +8,9 @@
 //!   of stereo 16-bit, on one thread and on two. Goal: at least 5x faster than ffmpeg's
 //!   `-af ebur128=peak=true` on the same file (`benches/analyze-vs-ffmpeg.sh` measures that
 //!   ratio), i.e. about 115 ms for the 60 s file on this 2-core machine.
-//! - `read_only`: reading and decoding the same files block by block without measuring: the
-//!   floor that the reading itself sets.
+//! - `read_only`: reading and decoding the same files block by block without measuring, and
+//!   `read_whole_file`: the file's bytes read into memory in one `std::fs::read`, undecoded:
+//!   the floors that the reading itself sets.
 //! - `parts`: the parts of the work on 60 s in memory: the loudness pass over both channels
 //!   (K-weighting and gating, with and without the level sums), which runs on a thread of its
 //!   own, and the true peak of one channel.
@@ -116,6 +117,12 @@ fn read_only(bencher: divan::Bencher, name: &str) {
             frames += block.frames();
         }
     });
+}
+
+#[divan::bench(args = ["60s-24bit", "20min-16bit"], sample_count = 10, sample_size = 1)]
+fn read_whole_file(bencher: divan::Bencher, name: &str) {
+    let path = file(name);
+    bencher.bench_local(|| std::fs::read(&path).expect("read").len());
 }
 
 fn minute() -> &'static [Vec<f64>] {

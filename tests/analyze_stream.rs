@@ -143,7 +143,7 @@ fn assert_same(r: &Reference, (a, text): &(serde_json::Value, String), what: &st
 #[test]
 fn streamed_figures_equal_the_whole_file_figures_bit_for_bit() {
     let dir = temp_dir("equal");
-    // (channels, frames, rate, format): the block is 16 384 frames; the loudness sub-block
+    // (channels, frames, rate, format): the block is 4 096 frames; the loudness sub-block
     // 4 410 or 4 800.
     let cases = [
         (1, 1, 48_000, SampleFormat::Int(16)),
@@ -165,6 +165,18 @@ fn streamed_figures_equal_the_whole_file_figures_bit_for_bit() {
         }
     }
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_flac_file_streamed_packet_by_packet_gives_the_figures_of_its_wav_source() {
+    // The fixture is lossless FLAC of two-tones.wav (tests/fixtures/make.sh): 13 230 frames of
+    // stereo, several FLAC packets and analyze blocks, neither dividing the length.
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let r = reference(&fixtures.join("two-tones.wav"));
+    for threads in [None, Some("1"), Some("2")] {
+        let streamed = analyze(&fixtures.join("two-tones.flac"), threads);
+        assert_same(&r, &streamed, &format!("two-tones.flac, threads {threads:?}"));
+    }
 }
 
 #[test]
