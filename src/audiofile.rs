@@ -200,6 +200,10 @@ struct Decoded {
     pending_pos: usize,
     /// Integer formats: the largest positive code as a value; float formats: 1.0.
     full_scale: f64,
+    /// The frames a FLAC file's header declares (exact there, unlike the estimates of MP3
+    /// and Ogg), and the frames decoded so far.
+    declared_frames: Option<u64>,
+    frames_out: u64,
     done: bool,
 }
 
@@ -239,7 +243,20 @@ impl Decoded {
             _ => (format!("{codec} (decoded to float)"), 1.0),
         };
         let info = AudioInfo { sample_rate: rate, channels, format: format_text };
-        Ok(Self { info, format, decoder, track: track_id, pending: None, pending_pos: 0, full_scale, done: false })
+        let declared_frames =
+            params.n_frames.filter(|&n| n > 0 && params.codec == symphonia::core::codecs::CODEC_TYPE_FLAC);
+        Ok(Self {
+            info,
+            format,
+            decoder,
+            track: track_id,
+            pending: None,
+            pending_pos: 0,
+            full_scale,
+            declared_frames,
+            frames_out: 0,
+            done: false,
+        })
     }
 
     /// Decodes the next packet of the track into `pending`; false at the end.
@@ -247,8 +264,8 @@ impl Decoded {
         loop {
             let packet = match self.format.next_packet() {
                 Ok(p) => p,
-                Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
-                Err(SymError::ResetRequired) => return Ok(false),
+                Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => return self.end(),
+                Err(SymError::ResetRequired) => return self.end(),
                 Err(e) => return Err(format!("cannot read the stream ({e})")),
             };
             if packet.track_id() != self.track {
@@ -273,7 +290,20 @@ impl Decoded {
                 decoded.convert(p);
             }
             self.pending_pos = 0;
+            self.frames_out += decoded.frames() as u64;
             return Ok(true);
+        }
+    }
+
+    /// The end of the stream (false), or why the file is not whole: fewer frames than its
+    /// header declares.
+    fn end(&self) -> Result<bool, String> {
+        match self.declared_frames {
+            Some(n) if self.frames_out < n => Err(format!(
+                "the file ends after {} of the {n} frames its header declares (cut short or damaged)",
+                self.frames_out
+            )),
+            _ => Ok(false),
         }
     }
 

@@ -180,6 +180,22 @@ fn a_flac_file_streamed_packet_by_packet_gives_the_figures_of_its_wav_source() {
 }
 
 #[test]
+fn a_flac_file_cut_short_is_refused_with_what_is_missing() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let bytes = std::fs::read(fixtures.join("two-tones.flac")).expect("fixture");
+    let dir = temp_dir("cut");
+    let cut = dir.join("cut.flac");
+    // Half the file: the header declares 13 230 frames, about half of them follow.
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_headroom-lab")).arg("analyze").arg(&cut).output().expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cut.flac") && err.contains("of the 13230 frames its header declares"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn loudness_and_true_peak_agree_with_the_ebur128_crate() {
     let dir = temp_dir("ebur128");
     let rate = 48_000u32;
