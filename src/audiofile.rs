@@ -132,7 +132,7 @@ impl AudioStream {
         }
         let mut head = [0u8; 12];
         let is_riff = File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok()
-            && &head[0..4] == b"RIFF";
+            && matches!(&head[0..4], b"RIFF" | b"RF64" | b"BW64");
         let is_wav_name = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("wav"));
         if is_riff || is_wav_name {
             let reader = wav::open_file(path).map_err(|e| e.to_string())?;

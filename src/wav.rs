@@ -221,20 +221,29 @@ impl<R: Read + Seek> WavReader<R> {
         }
         let mut head = [0u8; 12];
         read_at(&mut reader, 0, &mut head)?;
-        if &head[0..4] != b"RIFF" || &head[8..12] != b"WAVE" {
+        // RF64 (EBU Tech 3306, and BW64 of ITU-R BS.2088): a WAV file past 4 GB, whose sizes
+        // are in a ds64 chunk, a three-hour recording at 96 kHz for example.
+        let rf64 = matches!(&head[0..4], b"RF64" | b"BW64");
+        if !(&head[0..4] == b"RIFF" || rf64) || &head[8..12] != b"WAVE" {
             return Err(WavError::NotWav("no RIFF/WAVE header".into()));
         }
         let mut pos = 12u64;
         let mut fmt: Option<Fmt> = None;
         let mut data: Option<(u64, u64)> = None;
+        // The data chunk's size from the ds64 chunk.
+        let mut ds64_data: Option<u64> = None;
         while pos + 8 <= len {
             let mut chunk = [0u8; 8];
             read_at(&mut reader, pos, &mut chunk)?;
             let id = &chunk[0..4];
-            let size = u64::from(u32_at(&chunk, 4));
+            let mut size = u64::from(u32_at(&chunk, 4));
             let body_start = pos + 8;
             let available = len - body_start;
             if id == b"data" {
+                if rf64 && size == u64::from(u32::MAX) {
+                    size = ds64_data
+                        .ok_or_else(|| WavError::BadHeader("RF64 file without a ds64 chunk before its data".into()))?;
+                }
                 if fmt.is_none() {
                     return Err(WavError::BadHeader("data chunk before the fmt chunk".into()));
                 }
@@ -257,6 +266,15 @@ impl<R: Read + Seek> WavReader<R> {
                 let mut body = vec![0u8; size.min(40) as usize];
                 read_at(&mut reader, body_start, &mut body)?;
                 fmt = Some(parse_fmt(&body)?);
+            }
+            if rf64 && id == b"ds64" {
+                // RIFF size, data size, sample count (64-bit each), then a table.
+                if size < 24 {
+                    return Err(WavError::BadHeader(format!("ds64 chunk of {size} bytes (at least 24 expected)")));
+                }
+                let mut body = [0u8; 16];
+                read_at(&mut reader, body_start, &mut body)?;
+                ds64_data = Some(u64::from(u32_at(&body, 8)) | (u64::from(u32_at(&body, 12)) << 32));
             }
             pos = body_start + size + (size & 1);
         }

@@ -195,6 +195,65 @@ fn a_flac_file_cut_short_is_refused_with_what_is_missing() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// The same WAV file as RF64 (EBU Tech 3306, the format of WAV files past 4 GB): "RF64", a
+/// ds64 chunk holding the sizes, and 0xFFFFFFFF in the data chunk's size field. Without
+/// `ds64`, the sizes are nowhere.
+fn as_rf64(riff: &[u8], frames: u64, ds64: bool) -> Vec<u8> {
+    let u32_at = |i: usize| u32::from_le_bytes([riff[i], riff[i + 1], riff[i + 2], riff[i + 3]]) as usize;
+    let mut chunks = Vec::new();
+    let mut data_size = 0;
+    let mut pos = 12;
+    while pos + 8 <= riff.len() {
+        let size = u32_at(pos + 4);
+        if &riff[pos..pos + 4] == b"data" {
+            data_size = size;
+            chunks.extend_from_slice(b"data");
+            chunks.extend_from_slice(&u32::MAX.to_le_bytes());
+            chunks.extend_from_slice(&riff[pos + 8..pos + 8 + size]);
+            break;
+        }
+        chunks.extend_from_slice(&riff[pos..pos + 8 + size + (size & 1)]);
+        pos += 8 + size + (size & 1);
+    }
+    let mut out = b"RF64".to_vec();
+    out.extend_from_slice(&u32::MAX.to_le_bytes());
+    out.extend_from_slice(b"WAVE");
+    if ds64 {
+        out.extend_from_slice(b"ds64");
+        out.extend_from_slice(&28u32.to_le_bytes());
+        out.extend_from_slice(&((4 + 36 + chunks.len()) as u64).to_le_bytes());
+        out.extend_from_slice(&(data_size as u64).to_le_bytes());
+        out.extend_from_slice(&frames.to_le_bytes());
+        out.extend_from_slice(&0u32.to_le_bytes());
+    }
+    out.extend_from_slice(&chunks);
+    out
+}
+
+#[test]
+fn an_rf64_file_gives_the_figures_of_the_same_samples_in_a_riff_file() {
+    let dir = temp_dir("rf64");
+    let (frames, rate) = (3 * 48_000 + 77, 48_000);
+    let riff = dir.join("riff.wav");
+    wav::write_file(&riff, rate, SampleFormat::Int(24), &programme(2, frames, f64::from(rate), 5, true))
+        .expect("write");
+    let bytes = std::fs::read(&riff).expect("read");
+    let rf64 = dir.join("rf64.wav");
+    std::fs::write(&rf64, as_rf64(&bytes, frames as u64, true)).expect("write");
+    let r = reference(&riff);
+    for threads in [Some("1"), Some("2")] {
+        assert_same(&r, &analyze(&rf64, threads), &format!("RF64, threads {threads:?}"));
+    }
+    // Without its ds64 chunk the file says nothing of its size: refused, saying so.
+    let broken = dir.join("no-ds64.wav");
+    std::fs::write(&broken, as_rf64(&bytes, frames as u64, false)).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_headroom-lab")).arg("analyze").arg(&broken).output().expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("no-ds64.wav") && err.contains("ds64"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn loudness_and_true_peak_agree_with_the_ebur128_crate() {
     let dir = temp_dir("ebur128");
