@@ -2,7 +2,6 @@
 //! own strict reader, FLAC, MP3 and Ogg Vorbis through symphonia. A file that cannot be read
 //! is refused with the reason; a decoder's panic on a hostile file is contained.
 
-use std::fs::File;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
@@ -107,7 +106,7 @@ impl std::fmt::Debug for AudioStream {
 }
 
 enum Source {
-    Wav(WavReader<File>),
+    Wav(WavReader<Box<dyn crate::platform::ReadSeek>>),
     Decoded(Box<Decoded>),
 }
 
@@ -131,8 +130,9 @@ impl AudioStream {
             return Err("cannot read file: it is a folder".into());
         }
         let mut head = [0u8; 12];
-        let is_riff = File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok()
-            && matches!(&head[0..4], b"RIFF" | b"RF64" | b"BW64");
+        let is_riff =
+            crate::platform::fs::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok()
+                && matches!(&head[0..4], b"RIFF" | b"RF64" | b"BW64");
         let is_wav_name = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("wav"));
         if is_riff || is_wav_name {
             let reader = wav::open_file(path).map_err(|e| e.to_string())?;
@@ -188,6 +188,31 @@ impl AudioStream {
 
 const DECODER_FAILED: &str = "the decoder failed on this file";
 
+/// A file (or, on the web page, bytes in memory) as symphonia reads it.
+struct MediaFile(Box<dyn crate::platform::ReadSeek>);
+
+impl std::io::Read for MediaFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl std::io::Seek for MediaFile {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.0.seek(pos)
+    }
+}
+
+impl symphonia::core::io::MediaSource for MediaFile {
+    fn is_seekable(&self) -> bool {
+        true
+    }
+
+    fn byte_len(&self) -> Option<u64> {
+        None
+    }
+}
+
 /// A symphonia format reader and decoder, with the part of the last packet not yet handed
 /// out.
 struct Decoded {
@@ -209,8 +234,8 @@ struct Decoded {
 
 impl Decoded {
     fn open(path: &Path) -> Result<Self, String> {
-        let file = File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
-        let mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
+        let file = crate::platform::fs::open(path).map_err(|e| format!("cannot read file: {e}"))?;
+        let mss = MediaSourceStream::new(Box::new(MediaFile(file)), MediaSourceStreamOptions::default());
         let mut hint = Hint::new();
         if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
             hint.with_extension(ext);

@@ -4,7 +4,6 @@
 //! atomic writer (through hound) that puts N-bit samples exactly on their grid.
 
 use std::fmt;
-use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
@@ -468,8 +467,8 @@ fn decode(s: &[u8], format: SampleFormat) -> (f64, bool) {
 ///
 /// # Errors
 /// [`WavError::Io`] when the file cannot be opened, otherwise as [`WavReader::new`].
-pub fn open_file(path: &Path) -> Result<WavReader<File>, WavError> {
-    let file = File::open(path).map_err(|e| WavError::Io(format!("{}: {e}", path.display())))?;
+pub fn open_file(path: &Path) -> Result<WavReader<Box<dyn crate::platform::ReadSeek>>, WavError> {
+    let file = crate::platform::fs::open(path).map_err(|e| WavError::Io(format!("{}: {e}", path.display())))?;
     WavReader::new(file).map_err(|e| match e {
         WavError::Io(m) => WavError::Io(format!("{}: {m}", path.display())),
         other => other,
@@ -481,7 +480,7 @@ pub fn open_file(path: &Path) -> Result<WavReader<File>, WavError> {
 /// # Errors
 /// [`WavError::Io`] when the file cannot be read, otherwise as [`read_bytes`].
 pub fn read_file(path: &Path) -> Result<Audio, WavError> {
-    let file = File::open(path).map_err(|e| WavError::Io(format!("{}: {e}", path.display())))?;
+    let file = crate::platform::fs::open(path).map_err(|e| WavError::Io(format!("{}: {e}", path.display())))?;
     read_all(file).map_err(|e| match e {
         WavError::Io(m) => WavError::Io(format!("{}: {m}", path.display())),
         other => other,
