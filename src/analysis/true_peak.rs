@@ -6,7 +6,7 @@
 //! on how the signal was cut, and it never allocates once its scratch space has grown to the
 //! largest block (at most [`CHUNK`] samples are processed at a time).
 
-use fearless_simd::{Level, Simd, dispatch};
+use fearless_simd::{Level, dispatch};
 
 use crate::analysis::window::kaiser_at;
 use crate::dsp::reconstruct::sinc;
@@ -235,7 +235,8 @@ fn interpolate(
 ) -> (f64, f32) {
     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
     if let Level::Avx2(avx2) = level {
-        return avx2.vectorize(
+        return fearless_simd::Simd::vectorize(
+            avx2,
             #[inline(always)]
             || interpolate_blocked::<16>(phases, work, work32, out, skip_below),
         );

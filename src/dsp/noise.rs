@@ -1,7 +1,7 @@
 //! Random processes: uniform and Gaussian deviates from a seeded generator (every render is
 //! reproducible), and noise shaped like a filtered analog noise as it reaches the sampler.
 
-use fearless_simd::{Level, Simd, dispatch};
+use fearless_simd::{Level, dispatch};
 use fundsp::prelude64::{AudioNode, Pinkpass};
 use rand::{Rng, RngExt, SeedableRng};
 use rand_distr::StandardNormal;
@@ -188,7 +188,8 @@ fn shape_chunk(fir: &[f64], work: &[f64], acc: &mut [f64]) {
     let level = Level::new();
     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
     if let Level::Avx2(avx2) = level {
-        return avx2.vectorize(
+        return fearless_simd::Simd::vectorize(
+            avx2,
             #[inline(always)]
             || shape_blocked::<16>(fir, work, acc),
         );
