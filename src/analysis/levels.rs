@@ -47,8 +47,9 @@ pub fn measure_with_true_peak(samples: &[f64], tp: f64) -> Levels {
             ..Levels::default()
         };
     }
-    let (peak, sum, sum2) =
-        samples.iter().fold((0.0f64, 0.0, 0.0), |(p, s, s2), &x| (p.max(x.abs()), s + x, s2 + x * x));
+    let mut sums = ChannelSums::default();
+    sums.add_all(samples);
+    let ChannelSums { peak, sum, sum2 } = sums;
     let n = samples.len() as f64;
     let mean_square = sum2 / n;
     let sample_peak_dbfs = amp_to_db(peak);
@@ -63,6 +64,35 @@ pub fn measure_with_true_peak(samples: &[f64], tp: f64) -> Levels {
         dc_offset: sum / n,
         headroom_db: -sample_peak_dbfs,
         true_peak_headroom_db: -true_peak_dbtp,
+    }
+}
+
+/// The running sums behind [`measure`], kept in time order so that a signal fed in blocks
+/// gives exactly the same figures as the whole signal at once.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ChannelSums {
+    /// Largest |sample| (linear).
+    pub peak: f64,
+    /// Sum of the samples.
+    pub sum: f64,
+    /// Sum of the squared samples.
+    pub sum2: f64,
+}
+
+impl ChannelSums {
+    /// Adds one sample.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.peak = self.peak.max(x.abs());
+        self.sum += x;
+        self.sum2 += x * x;
+    }
+
+    /// Adds samples in order.
+    pub fn add_all(&mut self, samples: &[f64]) {
+        for &x in samples {
+            self.add(x);
+        }
     }
 }
 

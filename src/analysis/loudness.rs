@@ -8,6 +8,10 @@
 
 use std::f64::consts::PI;
 
+use fearless_simd::{Level, Simd, SimdFloat, dispatch, f64x2, f64x4, f64x8};
+
+use crate::analysis::levels::ChannelSums;
+
 /// Lowest loudness shown: the absolute gate of BS.1770.
 pub const ABSOLUTE_GATE_LUFS: f64 = -70.0;
 /// Readout of a loudness that is not (yet) measurable.
@@ -161,6 +165,8 @@ pub struct LoudnessMeter {
     short_term_ms: f64,
     momentary_max: f64,
     short_term_max: f64,
+    /// The instruction set the filters run with (detected once).
+    level: Level,
 }
 
 impl LoudnessMeter {
@@ -183,6 +189,7 @@ impl LoudnessMeter {
             short_term_ms: 0.0,
             momentary_max: 0.0,
             short_term_max: 0.0,
+            level: Level::new(),
         }
     }
 
@@ -228,16 +235,69 @@ impl LoudnessMeter {
         }
     }
 
-    /// Feeds planar channels of equal length.
+    /// Feeds planar channels of equal length. The result is exactly that of feeding the
+    /// frames one by one with [`Self::push_frame`]; the channels' filters run side by side in
+    /// SIMD lanes.
     pub fn process(&mut self, channels: &[&[f64]]) {
-        let n = channels.first().map_or(0, |c| c.len());
-        let mut frame = [0.0; 8];
-        let nch = channels.len().min(8);
-        for i in 0..n {
-            for (slot, ch) in frame.iter_mut().zip(channels) {
-                *slot = ch[i];
+        self.process_impl(channels, None);
+    }
+
+    /// As [`Self::process`], also adding every sample of channel `c` to `sums[c]` (in the
+    /// same pass, where it costs nothing: the filters' feedback sets the pace).
+    pub fn process_with_sums(&mut self, channels: &[&[f64]], sums: &mut [ChannelSums]) {
+        self.process_impl(channels, Some(sums));
+    }
+
+    fn process_impl(&mut self, channels: &[&[f64]], sums: Option<&mut [ChannelSums]>) {
+        let nch = channels.len().min(self.filters.len());
+        match sums {
+            Some(s) => self.dispatch::<true>(channels, s, nch.min(s.len())),
+            None => self.dispatch::<false>(channels, &mut [], nch),
+        }
+    }
+
+    fn dispatch<const SUMS: bool>(&mut self, channels: &[&[f64]], sums: &mut [ChannelSums], nch: usize) {
+        match nch {
+            1 => self.run::<1, SUMS>(channels, sums),
+            2 => self.run::<2, SUMS>(channels, sums),
+            3 => self.run::<3, SUMS>(channels, sums),
+            4 => self.run::<4, SUMS>(channels, sums),
+            5 => self.run::<5, SUMS>(channels, sums),
+            6 => self.run::<6, SUMS>(channels, sums),
+            7 => self.run::<7, SUMS>(channels, sums),
+            8 => self.run::<8, SUMS>(channels, sums),
+            _ => {}
+        }
+    }
+
+    /// The K-weighting and mean square of `N` channels, lane `c` for channel `c`, with the
+    /// arithmetic of [`Biquad::tick`] and [`Self::push_frame`] in the same order.
+    fn run<const N: usize, const SUMS: bool>(&mut self, channels: &[&[f64]], sums: &mut [ChannelSums]) {
+        let n = channels.iter().take(N).map(|c| c.len()).min().unwrap_or(0);
+        let ch: [&[f64]; N] = std::array::from_fn(|c| &channels[c][..n]);
+        let [shelf, hp] = self.filters[0];
+        let coefs = KCoefs { shelf_b: shelf.b, shelf_a: shelf.a, hp_b: hp.b, hp_a: hp.a };
+        let mut lanes = Lanes::<N> {
+            z: std::array::from_fn(|k| std::array::from_fn(|c| self.filters[c][k / 2].z[k % 2])),
+            weights: std::array::from_fn(|c| self.weights[c]),
+            sums: std::array::from_fn(|c| if SUMS { sums[c] } else { ChannelSums::default() }),
+        };
+        let mut i = 0;
+        while i < n {
+            let take = (self.sub_len - self.sub_fill).min(n - i);
+            self.sub_sum = k_weigh::<N, SUMS>(self.level, &coefs, &mut lanes, &ch, i..i + take, self.sub_sum);
+            self.sub_fill += take;
+            i += take;
+            if self.sub_fill == self.sub_len {
+                self.end_sub_block();
             }
-            self.push_frame(&frame[..nch]);
+        }
+        for (c, f) in self.filters.iter_mut().take(N).enumerate() {
+            f[0].z = [lanes.z[0][c], lanes.z[1][c]];
+            f[1].z = [lanes.z[2][c], lanes.z[3][c]];
+        }
+        if SUMS {
+            sums[..N].copy_from_slice(&lanes.sums);
         }
     }
 
@@ -323,6 +383,95 @@ impl LoudnessMeter {
     }
 }
 
+/// The K-weighting coefficients, the same for every channel.
+struct KCoefs {
+    shelf_b: [f64; 3],
+    shelf_a: [f64; 2],
+    hp_b: [f64; 3],
+    hp_a: [f64; 2],
+}
+
+/// What the lanes carry from one run to the next: the filters' states (shelf z0, z1, high
+/// pass z0, z1), the channel weights and the level sums.
+struct Lanes<const N: usize> {
+    z: [[f64; N]; 4],
+    weights: [f64; N],
+    sums: [ChannelSums; N],
+}
+
+/// Filters `frames` of the `N` channels in SIMD lanes as wide as the instruction set and
+/// the channel count call for, and returns `sub` plus the frames' weighted mean squares
+/// (added frame by frame, each frame's channels in order, as [`LoudnessMeter::push_frame`]).
+fn k_weigh<const N: usize, const SUMS: bool>(
+    level: Level,
+    k: &KCoefs,
+    lanes: &mut Lanes<N>,
+    ch: &[&[f64]; N],
+    frames: std::ops::Range<usize>,
+    sub: f64,
+) -> f64 {
+    match N {
+        0..=2 => dispatch!(level, simd => k_weigh_in::<_, f64x2<_>, N, SUMS>(simd, k, lanes, ch, frames, sub)),
+        3..=4 => dispatch!(level, simd => k_weigh_in::<_, f64x4<_>, N, SUMS>(simd, k, lanes, ch, frames, sub)),
+        _ => dispatch!(level, simd => k_weigh_in::<_, f64x8<_>, N, SUMS>(simd, k, lanes, ch, frames, sub)),
+    }
+}
+
+/// [`k_weigh`] with lanes of type `V` (at least `N` wide; the spare lanes filter zeros).
+#[allow(clippy::inline_always, reason = "inlined into `dispatch!`'s target-feature function, or it runs without them")]
+#[inline(always)]
+fn k_weigh_in<S: Simd, V: SimdFloat<S, Element = f64>, const N: usize, const SUMS: bool>(
+    simd: S,
+    k: &KCoefs,
+    lanes: &mut Lanes<N>,
+    ch: &[&[f64]; N],
+    frames: std::ops::Range<usize>,
+    mut sub: f64,
+) -> f64 {
+    let lane = |a: &[f64; N]| V::from_fn(simd, |c| if c < N { a[c] } else { 0.0 });
+    let splat = |v: f64| V::splat(simd, v);
+    let (sb0, sb1, sb2) = (splat(k.shelf_b[0]), splat(k.shelf_b[1]), splat(k.shelf_b[2]));
+    let (sa0, sa1) = (splat(k.shelf_a[0]), splat(k.shelf_a[1]));
+    let (hb0, hb1, hb2) = (splat(k.hp_b[0]), splat(k.hp_b[1]), splat(k.hp_b[2]));
+    let (ha0, ha1) = (splat(k.hp_a[0]), splat(k.hp_a[1]));
+    let [mut z0, mut z1, mut z2, mut z3] = lanes.z.each_ref().map(lane);
+    let w = lane(&lanes.weights);
+    let mut sum = lane(&lanes.sums.map(|s| s.sum));
+    let mut sum2 = lane(&lanes.sums.map(|s| s.sum2));
+    let mut peak = lanes.sums.map(|s| s.peak);
+    for j in frames {
+        let x = V::from_fn(simd, |c| if c < N { ch[c][j] } else { 0.0 });
+        let shelved = sb0 * x + z0;
+        z0 = sb1 * x - sa0 * shelved + z1;
+        z1 = sb2 * x - sa1 * shelved;
+        let y = hb0 * shelved + z2;
+        z2 = hb1 * shelved - ha0 * y + z3;
+        z3 = hb2 * shelved - ha1 * y;
+        let e = w * y * y;
+        let mut frame = 0.0;
+        for c in 0..N {
+            frame += e[c];
+        }
+        sub += frame;
+        if SUMS {
+            sum += x;
+            sum2 += x * x;
+            for c in 0..N {
+                peak[c] = peak[c].max(x[c].abs());
+            }
+        }
+    }
+    for (state, v) in lanes.z.iter_mut().zip([z0, z1, z2, z3]) {
+        state.copy_from_slice(&v.as_slice()[..N]);
+    }
+    if SUMS {
+        for c in 0..N {
+            lanes.sums[c] = ChannelSums { peak: peak[c], sum: sum[c], sum2: sum2[c] };
+        }
+    }
+    sub
+}
+
 /// Loudness of a mean square in LUFS, inverse of [`lufs_of`] (exposed for tests and targets).
 #[must_use]
 pub fn mean_square_for_lufs(lufs: f64) -> f64 {
@@ -332,6 +481,37 @@ pub fn mean_square_for_lufs(lufs: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn channels_side_by_side_equal_frame_by_frame() {
+        let mut r = crate::dsp::noise::Random::new(3);
+        for channels in 1..=8 {
+            let x: Vec<Vec<f64>> = (0..channels)
+                .map(|c| (0..20_000).map(|i| 0.2 * r.gaussian() * (1.0 + (i / 3000 + c) as f64)).collect())
+                .collect();
+            let mut frame_by_frame = LoudnessMeter::new(channels, 44_100.0);
+            let mut frame = vec![0.0; channels];
+            for i in 0..x[0].len() {
+                for (f, c) in frame.iter_mut().zip(&x) {
+                    *f = c[i];
+                }
+                frame_by_frame.push_frame(&frame);
+            }
+            let mut blocks = LoudnessMeter::new(channels, 44_100.0);
+            let mut sums = vec![ChannelSums::default(); channels];
+            for start in (0..x[0].len()).step_by(1234) {
+                let planar: Vec<&[f64]> = x.iter().map(|c| &c[start..(start + 1234).min(c.len())]).collect();
+                blocks.process_with_sums(&planar, &mut sums);
+            }
+            let read = |m: &LoudnessMeter| (m.integrated(), m.momentary(), m.short_term_max(), m.loudness_range());
+            assert_eq!(read(&blocks), read(&frame_by_frame), "{channels} channels");
+            for (s, c) in sums.iter().zip(&x) {
+                let mut whole = ChannelSums::default();
+                whole.add_all(c);
+                assert_eq!(*s, whole);
+            }
+        }
+    }
 
     #[test]
     fn k_weighting_matches_the_standard_at_48k() {

@@ -5,6 +5,7 @@ pub mod aliasing;
 pub mod levels;
 pub mod loudness;
 pub mod meters;
+pub mod programme;
 pub mod sine_test;
 pub mod spectrum;
 pub mod theory;

@@ -7,6 +7,8 @@ mod measure;
 mod render;
 mod scene;
 
+pub use analyze::measure_file;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -101,7 +103,8 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 pub enum Command {
     /// Convert a signal and write the converter's output as WAV.
     Render(render::RenderArgs),
-    /// Measure a WAV file: peaks, RMS, crest factor, clipping, DC, loudness.
+    /// Measure an audio file (WAV, FLAC, MP3, Ogg): peaks, RMS, crest factor, clipping, DC,
+    /// loudness; streamed, in constant memory.
     Analyze(analyze::AnalyzeArgs),
     /// Check lesson files.
     #[command(subcommand)]

@@ -138,6 +138,10 @@ pub struct ConverterLab {
     analyzer: SpectrumAnalyzer,
     interpolator: SincInterpolator,
     block: ConvertedBlock,
+    /// The true-peak meter of the levels and of the time view (its filter built once).
+    meter: TruePeakMeter,
+    /// The quantization error of the analysed block (the error spectrum's input).
+    errors: Vec<f64>,
 }
 
 impl std::fmt::Debug for ConverterLab {
@@ -157,6 +161,8 @@ impl ConverterLab {
             analyzer: SpectrumAnalyzer::new(),
             interpolator: SincInterpolator::default(),
             block: ConvertedBlock::default(),
+            meter: TruePeakMeter::new(),
+            errors: Vec::new(),
         })
     }
 
@@ -212,7 +218,8 @@ impl ConverterLab {
 
         // Levels, with the true-peak meter primed on the margin so that exactly the analysed
         // samples' inter-sample points are measured.
-        snap.levels = levels::measure_with_true_peak(analysed, true_peak_of(&block.output, lead, fft_size));
+        measure_true_peak(&mut self.meter, &block.output, lead, fft_size);
+        snap.levels = levels::measure_with_true_peak(analysed, self.meter.peak());
         snap.clipped_samples = block.clipped.iter().filter(|&&i| i >= lead && i < lead + fft_size).count();
 
         // Aliases above the quantizer's noise, and what the spectrum shows there.
@@ -232,7 +239,8 @@ impl ConverterLab {
         // Error view over the analysed block.
         let lsb = depth.lsb();
         let mut sum2 = 0.0;
-        let mut errors = Vec::with_capacity(fft_size);
+        let errors = &mut self.errors;
+        errors.clear();
         snap.error.histogram.clear();
         snap.error.histogram.resize(if lsb.is_some() { ERROR_HISTOGRAM_BINS } else { 0 }, 0);
         for (y, x) in analysed.iter().zip(&block.analog[lead..lead + fft_size]) {
@@ -248,14 +256,14 @@ impl ConverterLab {
         let mean_square = sum2 / fft_size as f64;
         snap.error.rms_dbfs = power_to_db(mean_square);
         snap.error.rms_lsb = lsb.map(|q| mean_square.sqrt() / q);
-        self.analyzer.analyze_into(&errors, fs, fft_size, view.window, &mut snap.error.spectrum);
+        self.analyzer.analyze_into(errors, fs, fft_size, view.window, &mut snap.error.spectrum);
 
         // Time view.
         self.fill_time_view(&params, lead + view_offset, view_len, view.curve_points, snap);
     }
 
     fn fill_time_view(
-        &self,
+        &mut self,
         params: &ConverterParams,
         first: usize,
         len: usize,
@@ -293,18 +301,20 @@ impl ConverterLab {
             };
             tv.reconstructed.push([t, recon]);
         }
-        let clipped: std::collections::HashSet<usize> = block.clipped.iter().copied().collect();
         for i in first..first + len {
             let t = t_of(i);
             let y = block.output[i];
             tv.samples.push([t, y]);
             tv.error.push([t, y - block.analog[i]]);
-            if clipped.contains(&i) {
-                tv.clipped.push([t, y]);
-            }
+        }
+        // The clipped indices come in ascending order.
+        let from = block.clipped.partition_point(|&i| i < first);
+        for &i in block.clipped[from..].iter().take_while(|&&i| i < first + len) {
+            tv.clipped.push([t_of(i), block.output[i]]);
         }
         // True peak of the view, if it stands above the highest sample.
-        let (meter, primed_from) = true_peak_meter_of(&block.output, first, len);
+        let primed_from = measure_true_peak(&mut self.meter, &block.output, first, len);
+        let meter = &self.meter;
         let sample_peak = levels::sample_peak(&block.output[first..first + len]);
         tv.true_peak = None;
         // Marked when it stands out: at least 0.1 dB above the highest sample.
@@ -314,39 +324,34 @@ impl ConverterLab {
             let v = self.interpolator.at(&block.output, pos);
             tv.true_peak = Some([t, if v < 0.0 { -meter.peak() } else { meter.peak() }]);
         }
-        tv.levels = quantization_levels(params.quantizer.bit_depth, MAX_LEVELS_SHOWN);
+        quantization_levels_into(params.quantizer.bit_depth, MAX_LEVELS_SHOWN, &mut tv.levels);
     }
 }
 
-/// A true-peak meter that has measured exactly the inter-sample points of
+/// Resets `meter` and has it measure exactly the inter-sample points of
 /// `samples[first..first + len]`, primed on what comes before and fed what comes after (the
-/// interpolator looks both ways). Returns it with the index its positions count from.
-fn true_peak_meter_of(samples: &[f64], first: usize, len: usize) -> (TruePeakMeter, usize) {
+/// interpolator looks both ways). Returns the index its positions count from.
+fn measure_true_peak(meter: &mut TruePeakMeter, samples: &[f64], first: usize, len: usize) -> usize {
     let lag = crate::analysis::true_peak::LATENCY;
     let start = first.saturating_sub(MARGIN);
     let split = (first + lag).min(samples.len());
     let end = (first + len + lag).min(samples.len());
-    let mut meter = TruePeakMeter::new();
+    meter.reset();
     meter.process(&samples[start..split]);
     meter.reset_peak();
     meter.process(&samples[split..end]);
-    (meter, start)
+    start
 }
 
-/// The true peak (linear) of `samples[first..first + len]`, see [`true_peak_meter_of`].
-fn true_peak_of(samples: &[f64], first: usize, len: usize) -> f64 {
-    true_peak_meter_of(samples, first, len).0.peak()
-}
-
-/// The quantization levels of `depth` when there are at most `max` of them.
-#[must_use]
-pub fn quantization_levels(depth: BitDepth, max: usize) -> Vec<f64> {
-    match depth {
-        BitDepth::Fixed(n) if (1usize << n) <= max => {
-            let half = 1i64 << (n - 1);
-            let lsb = 1.0 / half as f64;
-            (-half..half).map(|c| c as f64 * lsb).collect()
-        }
-        _ => Vec::new(),
+/// The quantization levels of `depth` into `levels` (cleared first), when there are at most
+/// `max` of them.
+pub fn quantization_levels_into(depth: BitDepth, max: usize, levels: &mut Vec<f64>) {
+    levels.clear();
+    if let BitDepth::Fixed(n) = depth
+        && (1usize << n) <= max
+    {
+        let half = 1i64 << (n - 1);
+        let lsb = 1.0 / half as f64;
+        levels.extend((-half..half).map(|c| c as f64 * lsb));
     }
 }
