@@ -320,7 +320,10 @@ pub fn lesson_panel_ui(root: &mut Ui, app: &mut AppUi, view: &LessonView<'_>, th
     if !app.lessons.open {
         return actions;
     }
-    egui::Panel::right("lessons").resizable(true).default_size(400.0).min_size(300.0).show(root, |ui| {
+    // Never so wide that the screen beside it loses its settings or a readable plot.
+    let max_w = (root.available_width() - crate::ui::converter_screen::min_width(theme)).max(300.0);
+    let panel = egui::Panel::right("lessons").resizable(true).default_size(400.0).min_size(300.0).max_size(max_w);
+    panel.show(root, |ui| {
         egui::ScrollArea::vertical().id_salt("lesson_scroll").show(ui, |ui| {
             ui.add_space(4.0);
             if let Some(w) = view.warning {
@@ -348,7 +351,8 @@ fn list_ui(ui: &mut Ui, app: &mut AppUi, view: &LessonView<'_>, theme: &Theme, a
         let done = p.map_or(0, |p| p.done.iter().filter(|&&i| i < n).count());
         ui.horizontal(|ui| {
             mark_progress(ui, done, n, theme);
-            if ui.button(RichText::new(&lesson.title).strong()).on_hover_text(&lesson.summary).clicked() {
+            let title = egui::Button::new(RichText::new(&lesson.title).strong()).wrap();
+            if ui.add(title).on_hover_text(&lesson.summary).clicked() {
                 actions.push(LessonAction::Open(lesson.id.clone()));
             }
         });
