@@ -27,7 +27,7 @@ use headroom_lab::sim::converter_view::ConverterSnapshot;
 use headroom_lab::sim::demos::{DemoLibrary, builtin_dir};
 use headroom_lab::sim::presets;
 use headroom_lab::ui::app_ui::{AppUi, Screen, Views, app_ui};
-use headroom_lab::ui::converter_screen::ConverterUi;
+use headroom_lab::ui::converter_screen::{ConverterUi, ConverterView};
 use headroom_lab::ui::lessons::{LessonAction, LessonView, apply_actions};
 use headroom_lab::ui::sound::{Compare, SoundStatus};
 use headroom_lab::ui::theme::{Theme, ThemeKind};
@@ -71,6 +71,8 @@ struct World {
     ui: AppUi,
     status: SoundStatus,
     store: ProgressStore,
+    /// Seconds on the lesson step (long enough, every hint and "Show me" are on show).
+    step_secs: f64,
 }
 
 /// The app's whole window, as the app draws it each frame.
@@ -79,7 +81,7 @@ fn harness(size: (f32, f32, f32), kind: ThemeKind, mut ui: AppUi, status: SoundS
     let (w, h, scale) = size;
     ui.theme = kind;
     let theme = Theme::of(kind);
-    let world = World { ui, status, store: ProgressStore::open(None) };
+    let world = World { ui, status, store: ProgressStore::open(None), step_secs: 0.0 };
     let mut harness = Harness::builder()
         .with_size(Vec2::new(w / scale, h / scale))
         .with_pixels_per_point(scale)
@@ -90,7 +92,7 @@ fn harness(size: (f32, f32, f32), kind: ThemeKind, mut ui: AppUi, status: SoundS
                     library: &f.library,
                     progress: &s.store.progress,
                     warning: None,
-                    step_secs: 0.0,
+                    step_secs: s.step_secs,
                     checking: false,
                 };
                 let views = Views {
@@ -345,18 +347,24 @@ fn check(scenarios: Vec<Scenario>, min_plots: usize) {
 
 #[test]
 fn the_converter_fits() {
-    check(
-        vec![
-            scenario("converter", Screen::Converter, |_| {}),
-            scenario("converter, comparing", Screen::Converter, |ui| {
-                ui.sound.compare = Compare::Point {
-                    converter_tap: headroom_lab::audio::voice::ConverterTap::Analog,
-                    desk_stage: headroom_lab::chain::engine::StageId::Export,
-                };
-            }),
-        ],
-        1,
-    );
+    let mut scenarios = vec![
+        scenario("converter", Screen::Converter, |_| {}),
+        scenario("converter, comparing", Screen::Converter, |ui| {
+            ui.sound.compare = Compare::Point {
+                converter_tap: headroom_lab::audio::voice::ConverterTap::Analog,
+                desk_stage: headroom_lab::chain::engine::StageId::Export,
+            };
+        }),
+    ];
+    for (name, view) in [
+        ("converter, focus on time", ConverterView::Time),
+        ("converter, focus on spectrum", ConverterView::Spectrum),
+        ("converter, focus on error", ConverterView::Error),
+        ("converter, focus on bits", ConverterView::Bits),
+    ] {
+        scenarios.push(scenario(name, Screen::Converter, |ui| ui.converter.focus = Some(view)));
+    }
+    check(scenarios, 1);
 }
 
 #[test]
@@ -401,52 +409,65 @@ fn the_menus_fit() {
     check(vec![demos, view], 0);
 }
 
-/// The engine's status as the lead's issue 14 will make it: today's line and 60 characters
-/// more (latency and underruns).
-fn long_status() -> SoundStatus {
+/// The engine's status as the device layer writes it (issue 14), with a long device name and
+/// underruns.
+fn device_status() -> SoundStatus {
     SoundStatus {
-        line: format!(
-            "sound: default at 48000 Hz, 512-frame buffer{}",
-            ", latency 21.3 ms (1024 frames), 0 underruns since start"
-        ),
-        detail: "the default output device".into(),
+        line: "sound: HDA Intel PCH: ALC3246 Analog (hw:0,0) at 48000 Hz, 14 ms".into(),
+        detail: "Sound plays through HDA Intel PCH, 256-frame periods. 3 underrun(s) so far.".into(),
         visual_only: false,
+        latency_ms: Some(14.0),
+        underruns: 3,
         output_peak_dbfs: -12.0,
         ..SoundStatus::default()
     }
 }
 
-/// The sound bar keeps one line, the status on it, wherever the window is at least 1280 wide
-/// or the dark theme is on (nothing compared); the status shows its first characters at
-/// least, and all of it on hover.
+/// The sound bar keeps one line at every size, in both themes, with a device (status,
+/// latency, underruns) or without one (the Retry button): every control and the status on the
+/// same row, the status showing its first words at least, and all of it on hover.
 #[test]
 fn the_sound_bar_keeps_one_line() {
     let mut report = Vec::new();
-    for screen in [Screen::Converter, Screen::Chain] {
-        for size in SIZES {
-            for kind in [ThemeKind::Dark, ThemeKind::Projector] {
-                let h = harness(size, kind, base(screen), long_status());
-                let style = h.ctx.global_style();
-                let row = style.spacing.interact_size.y;
-                let bar = egui::containers::panel::PanelState::load(&h.ctx, egui::Id::new("sound_bar"))
-                    .expect("a sound bar")
-                    .outer_rect;
-                let status = texts(&h).into_iter().find(|(_, t)| t.galley.text().starts_with("sound: default")).map(
-                    |(clip, t)| {
-                        (clip, t.galley.rows.iter().flat_map(|r| r.row.glyphs.iter()).filter(|g| g.chr != '…').count())
-                    },
-                );
-                let (w, hh, scale) = size;
-                let name = format!("{screen:?} {w}x{hh} {scale}x {kind:?}");
-                if bar.height() > 2.0 * row {
-                    report.push(format!("{name}: the bar is {:.0} high: more than one line", bar.height()));
-                }
-                match status {
-                    None => report.push(format!("{name}: no status on the bar")),
-                    Some((_, shown)) if shown < 28 => {
-                        report.push(format!("{name}: only {shown} characters of the status show"))
+    for (status, key) in [(device_status(), "sound: HDA"), (visual_only(), "no audio output")] {
+        for screen in [Screen::Converter, Screen::Chain] {
+            for size in SIZES {
+                for kind in [ThemeKind::Dark, ThemeKind::Projector] {
+                    let mut h = harness(size, kind, base(screen), status.clone());
+                    let (w, hh, scale) = size;
+                    let name = format!("{screen:?} {w}x{hh} {scale}x {kind:?} ({key})");
+                    let row = h.ctx.global_style().spacing.interact_size.y;
+                    let bar = egui::containers::panel::PanelState::load(&h.ctx, egui::Id::new("sound_bar"))
+                        .expect("a sound bar")
+                        .outer_rect;
+                    // One line: every labelled widget of the bar on the same row.
+                    let on_bar: Vec<Seen> = labelled_nodes(&h).into_iter().filter(|n| inside(n.rect, bar)).collect();
+                    let top = on_bar.iter().map(|n| n.rect.center().y).fold(f32::INFINITY, f32::min);
+                    let bottom = on_bar.iter().map(|n| n.rect.center().y).fold(f32::NEG_INFINITY, f32::max);
+                    if bottom - top > 0.5 * row {
+                        let rows: Vec<String> =
+                            on_bar.iter().map(|n| format!("'{}' at y {:.0}", n.text, n.rect.center().y)).collect();
+                        report.push(format!("{name}: more than one line: {}", rows.join(", ")));
                     }
-                    Some((_, shown)) => eprintln!("{name}: {shown} characters of the status show"),
+                    if status.visual_only && !on_bar.iter().any(|n| n.text == "Retry sound") {
+                        report.push(format!("{name}: no Retry button on the bar"));
+                    }
+                    let shown = texts(&h).into_iter().find(|(_, t)| t.galley.text().contains(key)).map(|(_, t)| {
+                        t.galley.rows.iter().flat_map(|r| r.row.glyphs.iter()).filter(|g| g.chr != '…').count()
+                    });
+                    match shown {
+                        None => report.push(format!("{name}: no status on the bar")),
+                        Some(n) if n < 28 => report.push(format!("{name}: only {n} characters of the status show")),
+                        Some(_) => {}
+                    }
+                    // All of it on hover.
+                    h.get_by_label_contains(key).hover();
+                    h.run_steps(3);
+                    let tip =
+                        labelled_nodes(&h).into_iter().any(|n| n.text.contains(&status.line) && !inside(n.rect, bar));
+                    if !tip {
+                        report.push(format!("{name}: hovering the status does not show all of it"));
+                    }
                 }
             }
         }
@@ -494,4 +515,116 @@ fn the_focus_layout_works_on_the_desk() {
         }
     }
     assert!(report.is_empty(), "{}", report.join("\n"));
+}
+
+/// The rectangle of the plot named `name`, if one is on screen.
+fn plot_rect(h: &Harness<'_, World>, name: &str) -> Option<Rect> {
+    labelled_nodes(h).into_iter().find(|n| n.role == Role::Image && n.text == name).map(|n| n.rect)
+}
+
+/// The rectangle of the label that starts with `text`, if one is on screen.
+fn label_rect(h: &Harness<'_, World>, text: &str) -> Option<Rect> {
+    labelled_nodes(h).into_iter().find(|n| n.text.starts_with(text)).map(|n| n.rect)
+}
+
+/// A view a lesson hides keeps its place as an empty box that says so: nothing else on the
+/// screen moves (so the reveal shows the view where it will stay), on the converter and on the
+/// desk; and the focus layout (V) skips a hidden view.
+#[test]
+fn a_hidden_view_keeps_its_place() {
+    use headroom_lab::lesson::views::{View, ViewSet};
+    use headroom_lab::ui::chain_screen::DeskView;
+    let mut report = Vec::new();
+    for size in SIZES {
+        for kind in [ThemeKind::Dark, ThemeKind::Projector] {
+            let (w, hh, scale) = size;
+            let name = format!("{w}x{hh} {scale}x {kind:?}");
+            // The converter with the time view and the spectrum hidden.
+            let shown = harness(size, kind, base(Screen::Converter), visual_only());
+            let mut ui = base(Screen::Converter);
+            ui.converter.hidden = ViewSet::of(&[View::Time, View::Spectrum]);
+            let mut hidden = harness(size, kind, ui, visual_only());
+            for (view, boxed) in [("time view", "time view: hidden"), ("spectrum", "spectrum: hidden")] {
+                let was = plot_rect(&shown, view).expect("the view, shown");
+                if plot_rect(&hidden, view).is_some() {
+                    report.push(format!("{name}: the {view} shows while hidden"));
+                }
+                match label_rect(&hidden, boxed) {
+                    Some(r) if was.contains(r.center()) => {}
+                    other => report.push(format!("{name}: '{boxed}' at {other:?}, not where the {view} was ({was:?})")),
+                }
+            }
+            for view in ["quantization error against time", "SNR against bit depth"] {
+                let (a, b) = (plot_rect(&shown, view), plot_rect(&hidden, view));
+                if a.is_none() || a != b {
+                    report.push(format!("{name}: the {view} moved from {a:?} to {b:?} when others were hidden"));
+                }
+            }
+            // V skips the hidden views: the error comes first.
+            hidden.key_press(egui::Key::V);
+            hidden.run_steps(3);
+            if hidden.state().ui.converter.focus != Some(ConverterView::Error) {
+                report.push(format!("{name}: V went to {:?}, not the error", hidden.state().ui.converter.focus));
+            }
+            // The desk with the stage's waveform hidden.
+            let shown = harness(size, kind, base(Screen::Chain), visual_only());
+            let mut ui = base(Screen::Chain);
+            ui.chain.hidden = ViewSet::of(&[View::Time]);
+            let mut hidden = harness(size, kind, ui, visual_only());
+            let was = plot_rect(&shown, "stage waveform").expect("the waveform, shown");
+            match label_rect(&hidden, "waveform: hidden") {
+                Some(r) if was.contains(r.center()) && plot_rect(&hidden, "stage waveform").is_none() => {}
+                other => report.push(format!("{name}: the waveform's box at {other:?}, not where it was ({was:?})")),
+            }
+            let (a, b) = (plot_rect(&shown, "stage spectrum"), plot_rect(&hidden, "stage spectrum"));
+            if a.is_none() || a != b {
+                report.push(format!("{name}: the stage spectrum moved from {a:?} to {b:?}"));
+            }
+            hidden.key_press(egui::Key::V);
+            hidden.key_press(egui::Key::V);
+            hidden.run_steps(3);
+            if hidden.state().ui.chain.focus != Some(DeskView::Spectrum) {
+                report.push(format!("{name}: V, V went to {:?}, not the spectrum", hidden.state().ui.chain.focus));
+            }
+        }
+    }
+    assert!(report.is_empty(), "{}", report.join("\n"));
+}
+
+/// Every step of every lesson, with its setup applied (screens, hidden views), all its hints
+/// and the teacher's notes on show, fits beside the screen it sets up: at 1024x768 in both
+/// themes, 1280x720 in the projector theme, and 2x at 2560x1440.
+#[test]
+fn every_lesson_step_fits() {
+    let f = &*FIXTURES;
+    let sizes = [(1024.0, 768.0, 1.0), (1280.0, 720.0, 1.0), (2560.0, 1440.0, 2.0)];
+    let mut report = Vec::new();
+    let mut steps = 0;
+    for lesson in &f.library.lessons {
+        for size in sizes {
+            for kind in [ThemeKind::Dark, ThemeKind::Projector] {
+                if size.0 > 1024.0 && kind == ThemeKind::Dark {
+                    continue;
+                }
+                let mut ui = base(Screen::Converter);
+                ui.lessons.open = true;
+                ui.lessons.teacher_notes = true;
+                let mut h = harness(size, kind, ui, visual_only());
+                h.state_mut().step_secs = 1e6;
+                for i in 0..lesson.steps.len() {
+                    let w = h.state_mut();
+                    let action = if i == 0 { LessonAction::Open(lesson.id.clone()) } else { LessonAction::Goto(i) };
+                    let _ = apply_actions(&mut w.ui, &f.library, &mut w.store, &[action]);
+                    h.run_steps(4);
+                    steps += 1;
+                    let (w, hh, scale) = size;
+                    for p in problems(&mut h) {
+                        report.push(format!("{} step {} {w}x{hh} {scale}x {kind:?}: {p}", lesson.id, i + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(steps > 100, "only {steps} steps looked at");
+    assert!(report.is_empty(), "{} problems:\n{}", report.len(), report.join("\n"));
 }

@@ -326,7 +326,7 @@ fn loudness_target_ui(ui: &mut Ui, t: &mut Targets) {
 fn group_frame(ui: &mut Ui, theme: &Theme, title: &str, add: impl FnOnce(&mut Ui)) -> egui::Rect {
     egui::Frame::group(ui.style())
         .fill(theme.panel)
-        .inner_margin(6)
+        .inner_margin(GROUP_MARGIN)
         .show(ui, |ui| {
             ui.vertical(|ui| {
                 ui.label(RichText::new(title).strong().color(theme.text_weak));
@@ -427,9 +427,13 @@ fn desk_ui(
     ui.data_mut(|d| d.insert_temp(rest_id, rest));
 }
 
-/// The meters' height: what is left of the strip above the row of buttons under them.
+/// A group's inner margin, points.
+const GROUP_MARGIN: i8 = 6;
+
+/// The meters' height: what is left of the strip above the row of buttons under them and the
+/// bottom of the group's frame (margin and stroke).
 fn meter_height(ui: &Ui) -> f32 {
-    let below = ui.spacing().interact_size.y + 2.0 * ui.spacing().item_spacing.y + 2.0;
+    let below = ui.spacing().interact_size.y + 2.0 * ui.spacing().item_spacing.y + f32::from(GROUP_MARGIN) + 3.0;
     (ui.available_height() - below).clamp(METER_MIN_H, METER_MAX_H)
 }
 

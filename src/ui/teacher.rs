@@ -33,6 +33,17 @@ pub struct TeacherUi {
     pub note: String,
     /// The last message (text, is an error).
     pub message: Option<(String, bool)>,
+    /// A menu of the top bar to open on the next frame (`--open view`, for pictures of it).
+    pub open_menu: Option<TopMenu>,
+}
+
+/// The top bar's menus that can be opened from the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TopMenu {
+    /// The Demos menu.
+    Demos,
+    /// The View menu.
+    View,
 }
 
 impl Default for TeacherUi {
@@ -47,6 +58,7 @@ impl Default for TeacherUi {
             save_name: String::new(),
             note: String::new(),
             message: None,
+            open_menu: None,
         }
     }
 }
@@ -546,7 +558,7 @@ pub fn shortcuts_overlay_ui(ctx: &egui::Context, open: &mut bool, theme: &Theme)
     let key_w = BINDINGS.iter().map(|b| measure(b.label, font(egui::TextStyle::Monospace)).x).fold(0.0, f32::max);
     let what_w = BINDINGS.iter().map(|b| measure(b.what, font(egui::TextStyle::Body)).x).fold(0.0, f32::max);
     let row_h = measure("Ag", font(egui::TextStyle::Body)).y.max(style.spacing.interact_size.y) + OVERLAY_ROW_GAP;
-    let column_w = key_w + OVERLAY_COLUMN_GAP + what_w + 2.0 * style.spacing.item_spacing.x + 8.0;
+    let column_w = key_w + what_w + 2.5 * OVERLAY_COLUMN_GAP;
     // The window's title bar, margins and the note under the list: about five rows.
     let room = screen.height() - 2.0 * OVERLAY_MARGIN - 5.0 * row_h;
     let wanted = BINDINGS.len().div_ceil(((room / row_h).floor() as usize).max(1));
@@ -560,43 +572,39 @@ pub fn shortcuts_overlay_ui(ctx: &egui::Context, open: &mut bool, theme: &Theme)
         .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
         .max_width(screen.width() - 2.0 * OVERLAY_MARGIN)
         .show(ctx, |ui| {
-            let list = |ui: &mut Ui| {
-                let columns_w = ui
-                    .horizontal_top(|ui| {
-                        for (c, chunk) in BINDINGS.chunks(per_column).enumerate() {
-                            if c > 0 {
-                                ui.separator();
+            // Never taller than the window: the list scrolls when even its columns do not fit.
+            egui::ScrollArea::vertical().max_height(room + 2.0 * row_h).show(ui, |ui| {
+                let drawn = egui::Grid::new("shortcuts")
+                    .num_columns(3 * columns - 1)
+                    .spacing([OVERLAY_COLUMN_GAP / 2.0, OVERLAY_ROW_GAP])
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for row in 0..per_column {
+                            for c in 0..columns {
+                                if c > 0 {
+                                    // A gap between the columns of keys.
+                                    ui.allocate_space(egui::vec2(OVERLAY_COLUMN_GAP, 0.0));
+                                }
+                                if let Some(b) = BINDINGS.get(c * per_column + row) {
+                                    ui.label(RichText::new(b.label).monospace().strong().color(theme.text));
+                                    ui.label(b.what);
+                                } else {
+                                    ui.label("");
+                                    ui.label("");
+                                }
                             }
-                            egui::Grid::new(("shortcuts", c))
-                                .num_columns(2)
-                                .spacing([OVERLAY_COLUMN_GAP, OVERLAY_ROW_GAP])
-                                .striped(true)
-                                .show(ui, |ui| {
-                                    for b in chunk {
-                                        ui.label(RichText::new(b.label).monospace().strong().color(theme.text));
-                                        ui.label(b.what);
-                                        ui.end_row();
-                                    }
-                                });
+                            ui.end_row();
                         }
-                    })
-                    .response
-                    .rect
-                    .width();
+                    });
                 ui.add_space(6.0);
                 // The note wraps to the columns' width rather than widening the window.
-                ui.allocate_ui(egui::vec2(columns_w, 0.0), |ui| {
+                ui.allocate_ui(egui::vec2(drawn.response.rect.width(), 0.0), |ui| {
                     ui.label(
                         RichText::new("Tab moves between controls; Space or Enter presses; arrows change a slider.")
                             .color(theme.text_weak),
                     );
                 });
-            };
-            if wanted > fit {
-                egui::ScrollArea::vertical().max_height(room + row_h).show(ui, list);
-            } else {
-                list(ui);
-            }
+            });
         });
     *open = still_open;
 }
