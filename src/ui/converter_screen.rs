@@ -270,12 +270,24 @@ fn views_ui(ui: &mut Ui, state: &mut ConverterUi, snap: &ConverterSnapshot, them
     let mut changed = false;
     let gap = ui.spacing().item_spacing;
     let width = ui.available_width();
-    // Room above each plot for its legend or title: two rows of text, three in the bottom row
-    // (its tabs, and the error's title over its choices).
-    let line = ui.text_style_height(&egui::TextStyle::Body) + gap.y;
-    let rows = [(Some(Time), 0.38, 2.0), (Some(Spectrum), 0.32, 2.0), (None, 0.30, 3.0)];
-    let shares: Vec<(f32, f32)> =
-        rows.iter().map(|&(_, weight, lines)| (PLOT_MIN_HEIGHT + lines * line, weight)).collect();
+    // Room above each plot for its legend or title: two rows (of text or buttons), three in the
+    // bottom row (the error's title over its choices), four when it turns into tabs (the tabs,
+    // and a title that wraps in the narrow width); or what the view took last time it needed
+    // more (a legend that wraps onto more rows in a narrow window).
+    let line = ui.text_style_height(&egui::TextStyle::Body).max(ui.spacing().interact_size.y) + gap.y;
+    let bottom_lines = if side_by_side(width, PLOT_MIN_WIDTH, gap.x) < 2 { 4.0 } else { 3.0 };
+    let rows = [
+        ("time", Some(Time), 0.38, 2.0),
+        ("spectrum", Some(Spectrum), 0.32, 2.0),
+        ("bottom", None, 0.30, bottom_lines),
+    ];
+    let shares: Vec<(f32, f32)> = rows
+        .iter()
+        .map(|&(key, _, weight, lines)| {
+            let above = remembered_overhead(ui, key, width).unwrap_or(lines * line);
+            (PLOT_MIN_HEIGHT + above, weight)
+        })
+        .collect();
     let Some(heights) = share_height(ui.available_height(), &shares, gap.y) else {
         // Too low for every view at once: one at a time.
         let tabs: Vec<(ConverterView, &str, &str)> =
@@ -287,13 +299,39 @@ fn views_ui(ui: &mut Ui, state: &mut ConverterUi, snap: &ConverterSnapshot, them
         changed |= draw_view(ui, state.tab, state, snap, theme, reset, h);
         return changed;
     };
-    for ((view, _, _), h) in rows.iter().zip(heights) {
+    for (&(key, view, _, _), h) in rows.iter().zip(heights) {
+        let top = ui.cursor().top();
         match view {
-            Some(view) => changed |= draw_view(ui, *view, state, snap, theme, reset, h),
+            Some(view) => changed |= draw_view(ui, view, state, snap, theme, reset, h),
             None => changed |= bottom_row_ui(ui, state, snap, theme, reset, width, h),
         }
+        remember_overhead(ui, key, width, ui.cursor().top() - top - gap.y, h);
     }
     changed
+}
+
+fn overhead_id(ui: &Ui, key: &str, width: f32) -> egui::Id {
+    ui.id().with(("overhead", key, width.round() as i32))
+}
+
+/// The room a row of views took above its plots (legends, titles, tabs) the last time it took
+/// more than it was given, at this width.
+fn remembered_overhead(ui: &Ui, key: &str, width: f32) -> Option<f32> {
+    ui.data(|d| d.get_temp(overhead_id(ui, key, width)))
+}
+
+/// Remembers what a row took above its plots when it overflowed its `height` (its plots keep
+/// their least height, so all the rest is overhead); when it fit, a remembered figure shrinks
+/// to what the plots left at most. A row never remembered keeps the estimate, so a hidden view
+/// and the view it stands for get the same room.
+fn remember_overhead(ui: &Ui, key: &str, width: f32, used: f32, height: f32) {
+    let id = overhead_id(ui, key, width);
+    let known: Option<f32> = ui.data(|d| d.get_temp(id));
+    let above =
+        if used > height + 0.5 { Some(used - PLOT_MIN_HEIGHT) } else { known.map(|k| k.min(height - PLOT_MIN_HEIGHT)) };
+    if let Some(above) = above {
+        ui.data_mut(|d| d.insert_temp(id, above));
+    }
 }
 
 /// SNR against bit depth alone (the bit meter is with the measurements), or its empty box.

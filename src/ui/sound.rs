@@ -394,7 +394,7 @@ fn bar_ui(ui: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme: &Theme) -> 
     let scene = app.chain.scene.clone();
     let (lo, hi) = VOLUME_RANGE_DB;
     keep_together(ui, "volume", |ui| {
-        ui.spacing_mut().slider_width = VOLUME_SLIDER_W;
+        ui.spacing_mut().slider_width = if compact { 0.75 * VOLUME_SLIDER_W } else { VOLUME_SLIDER_W };
         ui.add(egui::Slider::new(&mut app.sound.volume_db, lo..=hi).text("Volume").suffix(" dB").max_decimals(0))
             .on_hover_text(format!(
                 "Master volume. Whatever it is set to, a safety limiter keeps the output below \
@@ -447,8 +447,10 @@ fn bar_ui(ui: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme: &Theme) -> 
     });
     let mut retry = false;
     if status.visual_only {
+        // Short of room, the button says less (the status beside it says what is wrong).
+        let text = if compact { "Retry" } else { "Retry sound" };
         retry = keep_together(ui, "retry", |ui| {
-            ui.button("Retry sound").on_hover_text("Try to open the audio device again.").clicked()
+            ui.button(text).on_hover_text("Retry sound: try to open the audio device again.").clicked()
         });
     }
     status_ui(ui, status, theme);

@@ -95,7 +95,8 @@ pub fn hidden_view_ui(ui: &mut Ui, size: egui::Vec2, what: &str) {
     } else {
         "?".to_string()
     };
-    ui.put(
+    // `place`, not `put`: the box takes exactly its size, like the view it stands for.
+    ui.place(
         rect.shrink(2.0),
         egui::Label::new(egui::RichText::new(text).small().weak()).wrap_mode(egui::TextWrapMode::Truncate),
     )
