@@ -178,7 +178,9 @@ pub fn chain_screen_ui(root: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot,
         }
         None => {
             let h = root.available_rect_before_wrap().height();
-            egui::Panel::bottom("stage_views")
+            // A panel per height: a size dragged (or laid out at another UI scale) for a taller
+            // window is not kept when the window gets lower, where it would cut the strips.
+            egui::Panel::bottom(egui::Id::new("stage_views").with(h.round() as i32))
                 .resizable(true)
                 .default_size((0.3 * h).clamp(150.0, 320.0))
                 .min_size(150.0)

@@ -359,7 +359,7 @@ pub fn sound_bar_ui(root: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme:
             .pivot(egui::Align2::CENTER_CENTER)
             .default_pos(centre)
             .show(&ctx, |ui| {
-                ScrollArea::vertical().max_height(fit.height() - 2.0 * ui.spacing().interact_size.y).show(ui, |ui| {
+                scroll_to_fit(ui, fit).show(ui, |ui| {
                     abx_ui(ui, app, theme);
                 });
             });
@@ -378,13 +378,20 @@ pub fn sound_bar_ui(root: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme:
             .pivot(egui::Align2::CENTER_CENTER)
             .default_pos(centre)
             .show(&ctx, |ui| {
-                ScrollArea::vertical().max_height(fit.height() - 2.0 * ui.spacing().interact_size.y).show(ui, |ui| {
+                scroll_to_fit(ui, fit).show(ui, |ui| {
                     actions.export = export_ui(ui, app, status, theme);
                 });
             });
         app.sound.export_open &= open;
     }
     actions
+}
+
+/// A window's scroll area: as tall as its content, up to what fits in `fit` under the title
+/// bar (not egui's default window height of 420 points).
+fn scroll_to_fit(ui: &Ui, fit: egui::Rect) -> ScrollArea {
+    let h = fit.height() - 2.0 * ui.spacing().interact_size.y;
+    ScrollArea::vertical().max_height(h).min_scrolled_height(h)
 }
 
 /// The bar's controls and status; returns whether "Retry sound" was pressed.

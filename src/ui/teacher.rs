@@ -573,7 +573,10 @@ pub fn shortcuts_overlay_ui(ctx: &egui::Context, open: &mut bool, theme: &Theme)
         .max_width(screen.width() - 2.0 * OVERLAY_MARGIN)
         .show(ctx, |ui| {
             // Never taller than the window: the list scrolls when even its columns do not fit.
-            egui::ScrollArea::vertical().max_height(room + 2.0 * row_h).show(ui, |ui| {
+            // (`min_scrolled_height` too: else a scrolling list keeps to egui's default window
+            // height, 420 points, on any screen.)
+            let list_h = room + 2.0 * row_h;
+            egui::ScrollArea::vertical().max_height(list_h).min_scrolled_height(list_h).show(ui, |ui| {
                 let drawn = egui::Grid::new("shortcuts")
                     .num_columns(3 * columns - 1)
                     .spacing([OVERLAY_COLUMN_GAP / 2.0, OVERLAY_ROW_GAP])
