@@ -918,63 +918,58 @@ fn stage_plot_ui(ui: &mut Ui, view: DeskView, state: &mut ChainUi, snap: &ChainS
         hidden_view_ui(ui, vec2(w, h), what);
         return;
     }
-    match view {
-        DeskView::Spectrum => {
-            // Without a running session the rate is unknown: keep the axis valid (min < max).
-            let nyq = (0.5 * snap.sample_rate_hz).max(10.0 * LOW_HZ);
-            let pts = log_decimate(&snap.spectrum, LOW_HZ, nyq, w as usize);
-            // The noise floor per bin: its RMS spread over the band's bins.
-            let floor_per_bin = snap.noise_floor_dbfs.map(|n| {
-                let bins = (snap.spectrum.fft_size.max(2) / 2) as f64 / snap.spectrum.enbw_bins.max(1.0);
-                n + 3.01 - 10.0 * bins.log10()
-            });
-            let drawn = ui.scope(|ui| {
-                Plot::new("stage_spectrum")
-                    .height(h)
-                    .width(w)
-                    .x_axis_label("frequency (Hz, log)")
-                    .y_axis_label("dBFS")
-                    .x_grid_spacer(log_frequency_marks)
-                    .y_grid_spacer(db_marks)
-                    .x_axis_formatter(|m, _| hz_short(10f64.powf(m.value)))
-                    .default_x_bounds(LOW_HZ.log10(), nyq.log10())
-                    .default_y_bounds(-160.0, 6.0)
-                    .allow_scroll(false)
-                    .show(ui, |plot_ui| {
-                        plot_ui.line(Line::new("spectrum", pts).color(theme.spectrum).width(theme.line_width.min(2.0)));
-                        if let Some(f) = floor_per_bin {
-                            plot_ui.hline(
-                                HLine::new("noise floor", f)
-                                    .color(theme.theory)
-                                    .style(LineStyle::dashed_loose())
-                                    .width(theme.line_width),
-                            );
-                        }
-                    });
-            });
-            name_plot(&drawn.response, "stage spectrum");
-            crate::ui::pins::pins_ui(ui, drawn.response.rect, "stage_spectrum", &mut state.pins, theme);
-        }
-        _ => {
-            let drawn = ui.scope(|ui| {
-                Plot::new("stage_scope")
-                    .height(h)
-                    .width(w)
-                    .x_axis_label("time (ms)")
-                    .y_axis_label("amplitude")
-                    .default_y_bounds(-1.1, 1.1)
-                    .allow_scroll(false)
-                    .show(ui, |plot_ui| {
-                        plot_ui.line(
-                            Line::new("waveform", snap.scope.clone()).color(theme.analog).width(theme.line_width),
+    if view == DeskView::Spectrum {
+        // Without a running session the rate is unknown: keep the axis valid (min < max).
+        let nyq = (0.5 * snap.sample_rate_hz).max(10.0 * LOW_HZ);
+        let pts = log_decimate(&snap.spectrum, LOW_HZ, nyq, w as usize);
+        // The noise floor per bin: its RMS spread over the band's bins.
+        let floor_per_bin = snap.noise_floor_dbfs.map(|n| {
+            let bins = (snap.spectrum.fft_size.max(2) / 2) as f64 / snap.spectrum.enbw_bins.max(1.0);
+            n + 3.01 - 10.0 * bins.log10()
+        });
+        let drawn = ui.scope(|ui| {
+            Plot::new("stage_spectrum")
+                .height(h)
+                .width(w)
+                .x_axis_label("frequency (Hz, log)")
+                .y_axis_label("dBFS")
+                .x_grid_spacer(log_frequency_marks)
+                .y_grid_spacer(db_marks)
+                .x_axis_formatter(|m, _| hz_short(10f64.powf(m.value)))
+                .default_x_bounds(LOW_HZ.log10(), nyq.log10())
+                .default_y_bounds(-160.0, 6.0)
+                .allow_scroll(false)
+                .show(ui, |plot_ui| {
+                    plot_ui.line(Line::new("spectrum", pts).color(theme.spectrum).width(theme.line_width.min(2.0)));
+                    if let Some(f) = floor_per_bin {
+                        plot_ui.hline(
+                            HLine::new("noise floor", f)
+                                .color(theme.theory)
+                                .style(LineStyle::dashed_loose())
+                                .width(theme.line_width),
                         );
-                        for wall in [1.0, -1.0] {
-                            plot_ui.hline(HLine::new("", wall).color(theme.clip).style(LineStyle::dashed_dense()));
-                        }
-                    });
-            });
-            name_plot(&drawn.response, "stage waveform");
-            crate::ui::pins::pins_ui(ui, drawn.response.rect, "stage_scope", &mut state.pins, theme);
-        }
+                    }
+                });
+        });
+        name_plot(&drawn.response, "stage spectrum");
+        crate::ui::pins::pins_ui(ui, drawn.response.rect, "stage_spectrum", &mut state.pins, theme);
+    } else {
+        let drawn = ui.scope(|ui| {
+            Plot::new("stage_scope")
+                .height(h)
+                .width(w)
+                .x_axis_label("time (ms)")
+                .y_axis_label("amplitude")
+                .default_y_bounds(-1.1, 1.1)
+                .allow_scroll(false)
+                .show(ui, |plot_ui| {
+                    plot_ui.line(Line::new("waveform", snap.scope.clone()).color(theme.analog).width(theme.line_width));
+                    for wall in [1.0, -1.0] {
+                        plot_ui.hline(HLine::new("", wall).color(theme.clip).style(LineStyle::dashed_dense()));
+                    }
+                });
+        });
+        name_plot(&drawn.response, "stage waveform");
+        crate::ui::pins::pins_ui(ui, drawn.response.rect, "stage_scope", &mut state.pins, theme);
     }
 }

@@ -64,7 +64,7 @@ pub fn error_view_ui(
         let half = (ui.available_width() - gap) / 2.0;
         ui.horizontal(|ui| {
             ui.allocate_ui(egui::vec2(half, h), |ui| {
-                error_plot_ui(ui, snap, params, ErrorDisplay::Time, theme, half, h)
+                error_plot_ui(ui, snap, params, ErrorDisplay::Time, theme, half, h);
             });
             ui.allocate_ui(egui::vec2(half, h), |ui| error_plot_ui(ui, snap, params, *display, theme, half, h));
         });

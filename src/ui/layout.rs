@@ -37,6 +37,7 @@ pub fn share_height(height: f32, rows: &[(f32, f32)], gap: f32) -> Option<Vec<f3
 /// A plot's axis name: `long` when it fits along an axis of `plot_len` points (less the room of
 /// the other axis' ticks and name, about two and a half lines), else `short`. egui_plot draws names on one line in body type,
 /// and a name longer than its axis is cut off.
+#[must_use]
 pub fn axis_name<'a>(ui: &Ui, long: &'a str, short: &'a str, plot_len: f32) -> &'a str {
     let font = egui::TextStyle::Body.resolve(ui.style());
     let room = plot_len - 2.5 * font.size;

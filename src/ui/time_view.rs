@@ -125,26 +125,7 @@ pub fn time_view_ui(
                 );
             }
             if let Some([t, v]) = snap.time.true_peak {
-                plot_ui.points(
-                    Points::new("true peak", vec![[ms(t), v]])
-                        .color(theme.true_peak)
-                        .radius(radius + 3.0)
-                        .shape(MarkerShape::Diamond),
-                );
-                let label = format!("true peak {:.1} dBTP", amp_to_db(v.abs()));
-                // Keep the label inside the plot: to the right of a peak near the left edge, to
-                // the left near the right edge.
-                let along = (ms(t) - offset_ms) / span_ms;
-                let anchor = match (along < 0.2, along > 0.8, v >= 0.0) {
-                    (true, _, true) => egui::Align2::LEFT_BOTTOM,
-                    (true, _, false) => egui::Align2::LEFT_TOP,
-                    (_, true, true) => egui::Align2::RIGHT_BOTTOM,
-                    (_, true, false) => egui::Align2::RIGHT_TOP,
-                    (_, _, true) => egui::Align2::CENTER_BOTTOM,
-                    (_, _, false) => egui::Align2::CENTER_TOP,
-                };
-                let x = ms(t).clamp(offset_ms + 0.02 * span_ms, offset_ms + 0.98 * span_ms);
-                plot_ui.text(Text::new("", PlotPoint::new(x, v * 1.04), label).color(theme.true_peak).anchor(anchor));
+                draw_true_peak(plot_ui, ms(t), v, (offset_ms, span_ms), radius, theme);
             }
         })
     });
@@ -153,6 +134,39 @@ pub fn time_view_ui(
     let (a, b) = (bounds.min()[0].max(0.0), bounds.max()[0]);
     let moved = (a - offset_ms).abs() > 0.01 * span_ms || ((b - a) - span_ms).abs() > 0.01 * span_ms;
     (moved && b > a && !reset).then_some((a, b))
+}
+
+/// The true peak between the samples: a diamond at (`t_ms`, `v`) and its value, the label kept
+/// inside the plot's time `window` (offset and span, ms).
+fn draw_true_peak(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    t_ms: f64,
+    v: f64,
+    window: (f64, f64),
+    radius: f32,
+    theme: &Theme,
+) {
+    let (offset_ms, span_ms) = window;
+    plot_ui.points(
+        Points::new("true peak", vec![[t_ms, v]])
+            .color(theme.true_peak)
+            .radius(radius + 3.0)
+            .shape(MarkerShape::Diamond),
+    );
+    let label = format!("true peak {:.1} dBTP", amp_to_db(v.abs()));
+    // Keep the label inside the plot: to the right of a peak near the left edge, to the left
+    // near the right edge.
+    let along = (t_ms - offset_ms) / span_ms;
+    let anchor = match (along < 0.2, along > 0.8, v >= 0.0) {
+        (true, _, true) => egui::Align2::LEFT_BOTTOM,
+        (true, _, false) => egui::Align2::LEFT_TOP,
+        (_, true, true) => egui::Align2::RIGHT_BOTTOM,
+        (_, true, false) => egui::Align2::RIGHT_TOP,
+        (_, _, true) => egui::Align2::CENTER_BOTTOM,
+        (_, _, false) => egui::Align2::CENTER_TOP,
+    };
+    let x = t_ms.clamp(offset_ms + 0.02 * span_ms, offset_ms + 0.98 * span_ms);
+    plot_ui.text(Text::new("", PlotPoint::new(x, v * 1.04), label).color(theme.true_peak).anchor(anchor));
 }
 
 /// The legend of the time view: only what is drawn.
