@@ -635,3 +635,31 @@ fn every_lesson_step_fits() {
     assert!(steps > 100, "only {steps} steps looked at");
     assert!(report.is_empty(), "{} problems:\n{}", report.len(), report.join("\n"));
 }
+
+/// The `?` list shows every shortcut and the note under it without scrolling at every size
+/// here, in both themes: it has the room (columns, and the screen's height) and must use it,
+/// rather than scroll in a window of egui's default height.
+#[test]
+fn the_shortcuts_list_shows_whole() {
+    use headroom_lab::ui::teacher::BINDINGS;
+    let note = "Tab moves between controls";
+    let mut report = Vec::new();
+    for size in SIZES {
+        for kind in [ThemeKind::Dark, ThemeKind::Projector] {
+            let mut ui = base(Screen::Converter);
+            ui.teacher.help = true;
+            let h = harness(size, kind, ui, visual_only());
+            let shown = texts(&h);
+            let (w, hh, scale) = size;
+            for text in BINDINGS.iter().map(|b| b.what).chain([note]) {
+                let visible = shown
+                    .iter()
+                    .any(|(clip, t)| t.galley.text().starts_with(text) && inside(t.visual_bounding_rect(), *clip));
+                if !visible {
+                    report.push(format!("{w}x{hh} {scale}x {kind:?}: '{text}' is not in view without scrolling"));
+                }
+            }
+        }
+    }
+    assert!(report.is_empty(), "{}", report.join("\n"));
+}
