@@ -663,3 +663,24 @@ fn the_shortcuts_list_shows_whole() {
     }
     assert!(report.is_empty(), "{}", report.join("\n"));
 }
+
+/// The desk fits after the window changes: from 1920x1080 to each smaller size, and from 1x to
+/// 2x at 2560x1440 (the stage views laid out for the taller window must not keep a height
+/// that cuts the strips).
+#[test]
+fn the_desk_fits_after_the_window_changes() {
+    let mut report = Vec::new();
+    for kind in [ThemeKind::Dark, ThemeKind::Projector] {
+        for (w, hh, scale) in SIZES {
+            let start = if scale > 1.0 { (w, hh, 1.0) } else { (1920.0, 1080.0, 1.0) };
+            let mut h = harness(start, kind, base(Screen::Chain), visual_only());
+            h.set_pixels_per_point(scale);
+            h.set_size(Vec2::new(w / scale, hh / scale));
+            h.run_steps(4);
+            for p in problems(&mut h) {
+                report.push(format!("{w}x{hh} {scale}x {kind:?} (from {start:?}): {p}"));
+            }
+        }
+    }
+    assert!(report.is_empty(), "{} problems:\n{}", report.len(), report.join("\n"));
+}
