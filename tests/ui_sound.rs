@@ -56,6 +56,8 @@ fn the_bar_says_visual_only_and_plays_the_converter_output_by_default() {
 #[test]
 fn comparing_two_points_and_switching_to_b() {
     let mut h = harness(Screen::Converter);
+    h.get_by_label("Compare with").click_accesskit();
+    h.run();
     h.get_by_label("another point").click_accesskit();
     h.run();
     h.get_by_label(" B ").click_accesskit();
@@ -68,6 +70,8 @@ fn comparing_two_points_and_switching_to_b() {
 
     // On the desk, B is another stage of the same session.
     let mut h = harness(Screen::Chain);
+    h.get_by_label("Compare with").click_accesskit();
+    h.run();
     h.get_by_label("another point").click_accesskit();
     h.run();
     let [a, b] = listen_specs(&h.state().ui);
@@ -79,6 +83,8 @@ fn comparing_two_points_and_switching_to_b() {
 #[test]
 fn held_settings_stay_while_a_changes() {
     let mut h = harness(Screen::Converter);
+    h.get_by_label("Compare with").click_accesskit();
+    h.run();
     h.get_by_label("held settings").click_accesskit();
     h.run();
     h.state_mut().ui.converter.params.quantizer.bit_depth = headroom_lab::dsp::quantizer::BitDepth::Fixed(8);

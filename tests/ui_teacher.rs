@@ -151,6 +151,8 @@ fn a_b_switches_sides_only_when_comparing() {
     press(&mut h, Key::A);
     assert_eq!(h.state().ui.sound.active, Side::A);
     assert!(h.state().ui.teacher.message.as_ref().is_some_and(|(m, _)| m.contains("compare")));
+    h.get_by_label("Compare with").click_accesskit();
+    h.run();
     h.get_by_label("another point").click_accesskit();
     h.run();
     assert_ne!(h.state().ui.sound.compare, Compare::Off);

@@ -66,6 +66,12 @@ pub enum StartWindow {
     BlindTest,
     /// WAV export.
     Export,
+    /// The list of keyboard shortcuts (`?`).
+    Shortcuts,
+    /// The Demos menu, open (for pictures of it).
+    DemosMenu,
+    /// The View menu, open (for pictures of it).
+    ViewMenu,
 }
 
 impl std::str::FromStr for StartWindow {
@@ -74,7 +80,10 @@ impl std::str::FromStr for StartWindow {
         match s.trim().to_ascii_lowercase().as_str() {
             "blind-test" | "abx" => Ok(Self::BlindTest),
             "export" => Ok(Self::Export),
-            other => Err(format!("unknown window '{other}' (expected blind-test or export)")),
+            "shortcuts" | "keys" => Ok(Self::Shortcuts),
+            "demos" => Ok(Self::DemosMenu),
+            "view" => Ok(Self::ViewMenu),
+            other => Err(format!("unknown window '{other}' (expected blind-test, export, shortcuts, demos or view)")),
         }
     }
 }

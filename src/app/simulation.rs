@@ -7,6 +7,7 @@ use crate::sim::converter_view::ConverterSnapshot;
 use crate::sim::{ConverterLab, presets};
 use crate::ui::app_ui::AppUi;
 use crate::ui::converter_screen::ConverterUi;
+use crate::ui::teacher::TopMenu;
 
 use super::AppOptions;
 
@@ -41,6 +42,12 @@ pub fn plugin(options: &AppOptions) -> impl Fn(&mut App) + use<> {
         let mut ui = AppUi { converter: ConverterUi::new(params.clone()), playing: play, ..AppUi::default() };
         ui.sound.abx_open = open == Some(super::StartWindow::BlindTest);
         ui.sound.export_open = open == Some(super::StartWindow::Export);
+        ui.teacher.help = open == Some(super::StartWindow::Shortcuts);
+        ui.teacher.open_menu = match open {
+            Some(super::StartWindow::DemosMenu) => Some(TopMenu::Demos),
+            Some(super::StartWindow::ViewMenu) => Some(TopMenu::View),
+            _ => None,
+        };
         app.insert_resource(UiState(ui));
         app.insert_resource(ConverterResults::new(&params));
         app.add_systems(Update, (advance_transport, recompute).chain());

@@ -77,7 +77,7 @@ pub struct AppArgs {
     /// Do not open the audio device: visual only.
     #[arg(long)]
     pub no_audio: bool,
-    /// Open a window at the start: blind-test or export.
+    /// Open a window or menu at the start: blind-test, export, shortcuts (the `?` list), demos or view.
     #[arg(long, value_name = "WINDOW")]
     pub open: Option<crate::app::StartWindow>,
     /// Open the lesson panel at the start, with this lesson (its id) if given.

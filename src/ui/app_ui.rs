@@ -11,7 +11,8 @@ use crate::ui::converter_screen::{ConverterUi, converter_screen_ui};
 use crate::ui::lessons::{LessonAction, LessonUi, LessonView, lesson_panel_ui};
 use crate::ui::sound::{SoundActions, SoundStatus, SoundUi, sound_bar_ui};
 use crate::ui::teacher::{
-    Command, TeacherRequest, TeacherUi, demos_menu_ui, read_commands, run_command, shortcuts_overlay_ui, view_menu_ui,
+    Command, TeacherRequest, TeacherUi, TopMenu, demos_menu_ui, read_commands, run_command, shortcuts_overlay_ui,
+    view_menu_ui,
 };
 use crate::ui::theme::{Theme, ThemeKind};
 
@@ -110,6 +111,14 @@ pub fn app_ui(root: &mut Ui, app: &mut AppUi, views: Views<'_>, theme: &Theme) -
     actions
 }
 
+/// Opens the menu of `button` when `--open` asked for it (once).
+fn open_menu_if_asked(app: &mut AppUi, menu: TopMenu, button: &egui::Response) {
+    if app.teacher.open_menu == Some(menu) {
+        app.teacher.open_menu = None;
+        egui::Popup::open_id(&button.ctx, egui::Popup::default_response_id(button));
+    }
+}
+
 /// The top bar: screens, transport, presets, demos, view, export, lessons, help, status;
 /// returns the commands chosen from the View menu.
 fn top_bar_ui(
@@ -158,15 +167,17 @@ fn top_bar_ui(
             }
             ui.separator();
             if let Some(lib) = views.demos {
-                ui.menu_button("Demos", |ui| {
+                let demos = ui.menu_button("Demos", |ui| {
                     actions.teacher.extend(demos_menu_ui(ui, app, lib));
-                })
-                .response
-                .on_hover_text("One-key demonstrations in class order (1-9, 0; PgDn/PgUp), and your saved scenes.");
+                });
+                open_menu_if_asked(app, TopMenu::Demos, &demos.response);
+                demos
+                    .response
+                    .on_hover_text("One-key demonstrations in class order (1-9, 0; PgDn/PgUp), and your saved scenes.");
             }
-            ui.menu_button("View", |ui| menu_commands.extend(view_menu_ui(ui, app)))
-                .response
-                .on_hover_text("Projector theme, UI scale, full screen, focus, freeze, notes, shortcuts (?).");
+            let view = ui.menu_button("View", |ui| menu_commands.extend(view_menu_ui(ui, app)));
+            open_menu_if_asked(app, TopMenu::View, &view.response);
+            view.response.on_hover_text("Projector theme, UI scale, full screen, focus, freeze, notes, shortcuts (?).");
             ui.menu_button("Figures", |ui| {
                 if ui.add(egui::Button::new("Window as PNG").shortcut_text("S")).clicked() {
                     actions.teacher.push(TeacherRequest::Screenshot);

@@ -8,8 +8,9 @@ use crate::analysis::theory::{theory_snr_db, unused_bits};
 use crate::dsp::converter::ConverterParams;
 use crate::dsp::quantizer::{BitDepth, Dither, DitherKind};
 use crate::sim::converter_view::ConverterSnapshot;
+use crate::ui::layout::PLOT_MIN_HEIGHT;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{LegendMark, legend_row};
+use crate::ui::widgets::{LegendMark, legend_row, name_plot};
 use crate::units::DB_PER_BIT;
 
 /// SNR against bit depth: the theory line, the TPDF-dithered line and where this setting is.
@@ -20,7 +21,7 @@ pub fn snr_vs_bits_ui(ui: &mut Ui, snap: &ConverterSnapshot, params: &ConverterP
     let line = |d: &Dither| {
         (1..=24u8).map(|n| [f64::from(n), theory_snr_db(BitDepth::Fixed(n), level, d)]).collect::<Vec<_>>()
     };
-    legend_row(
+    let legend_h = legend_row(
         ui,
         &[
             (LegendMark::Line, theme.theory, "6.02 N + 1.76"),
@@ -28,37 +29,43 @@ pub fn snr_vs_bits_ui(ui: &mut Ui, snap: &ConverterSnapshot, params: &ConverterP
             (LegendMark::Dot, theme.samples, "measured"),
         ],
     );
-    let height = (height - 24.0).max(60.0);
-    Plot::new("snr_vs_bits")
-        .height(height)
-        .x_axis_label("bits")
-        .y_axis_label("SNR (dB)")
-        .default_x_bounds(0.5, 24.5)
-        .default_y_bounds(0.0, 150.0)
-        .include_y(snap.sine.map_or(0.0, |s| s.snr_db.clamp(-40.0, 200.0) + 10.0))
-        .include_y(snap.sine.map_or(0.0, |s| s.snr_db.clamp(-40.0, 200.0) - 10.0))
-        .allow_scroll(false)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .show(ui, |plot_ui| {
-            plot_ui.line(Line::new("6.02 N + 1.76", line(&plain)).color(theme.theory).width(theme.line_width));
-            plot_ui.line(
-                Line::new("with TPDF dither", line(&tpdf))
-                    .color(theme.theory)
-                    .style(LineStyle::dashed_dense())
-                    .width(theme.line_width),
-            );
-            if let Some(s) = snap.sine {
-                let x = f64::from(params.quantizer.bit_depth.effective_bits());
-                plot_ui.points(
-                    Points::new("measured", vec![[x, s.snr_db]])
-                        .color(theme.samples)
-                        .radius(5.0 + theme.line_width)
-                        .filled(true),
+    let height = (height - legend_h).max(PLOT_MIN_HEIGHT);
+    let drawn = ui.scope(|ui| {
+        Plot::new("snr_vs_bits")
+            .height(height)
+            .x_axis_label("bits")
+            .y_axis_label("SNR (dB)")
+            .default_x_bounds(0.5, 24.5)
+            .default_y_bounds(0.0, 150.0)
+            .include_y(snap.sine.map_or(0.0, |s| s.snr_db.clamp(-40.0, 200.0) + 10.0))
+            .include_y(snap.sine.map_or(0.0, |s| s.snr_db.clamp(-40.0, 200.0) - 10.0))
+            .allow_scroll(false)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .show(ui, |plot_ui| {
+                plot_ui.line(Line::new("6.02 N + 1.76", line(&plain)).color(theme.theory).width(theme.line_width));
+                plot_ui.line(
+                    Line::new("with TPDF dither", line(&tpdf))
+                        .color(theme.theory)
+                        .style(LineStyle::dashed_dense())
+                        .width(theme.line_width),
                 );
-            }
-        });
+                if let Some(s) = snap.sine {
+                    let x = f64::from(params.quantizer.bit_depth.effective_bits());
+                    plot_ui.points(
+                        Points::new("measured", vec![[x, s.snr_db]])
+                            .color(theme.samples)
+                            .radius(5.0 + theme.line_width)
+                            .filled(true),
+                    );
+                }
+            })
+    });
+    name_plot(&drawn.response, "SNR against bit depth");
 }
+
+/// The bit meter's widest, points.
+pub const BIT_METER_W: f32 = 260.0;
 
 /// A vertical peak meter in dBFS with the bits marked beside it: how many bits the signal
 /// uses and how many the headroom leaves unused.
@@ -66,7 +73,7 @@ pub fn bit_meter_ui(ui: &mut Ui, snap: &ConverterSnapshot, params: &ConverterPar
     let bits = params.quantizer.bit_depth.effective_bits();
     let range_db = DB_PER_BIT * f64::from(bits);
     let peak = snap.levels.sample_peak_dbfs;
-    let width = ui.available_width().min(260.0);
+    let width = ui.available_width().min(BIT_METER_W);
     let (response, painter) = ui.allocate_painter(vec2(width, height), Sense::hover());
     let rect = response.rect;
     let small = FontId::proportional(theme.small_size);

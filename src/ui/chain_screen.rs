@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use egui::{Align2, Color32, DragValue, FontId, RichText, ScrollArea, Sense, Stroke, Ui, vec2};
+use egui::{Align2, Color32, DragValue, FontId, RichText, ScrollArea, Sense, Stroke, Ui, Vec2, vec2};
 use egui_plot::{HLine, Line, LineStyle, Plot};
 
 use crate::analysis::meters::StageReadout;
@@ -17,11 +17,12 @@ use crate::dsp::quantizer::{BitDepth, DitherKind};
 use crate::dsp::resample::SrcQuality;
 use crate::lesson::views::{View, ViewSet};
 use crate::sim::chain_view::ChainSnapshot;
+use crate::ui::layout::{PLOT_MIN_HEIGHT, PLOT_MIN_WIDTH, keep_together, side_by_side, tab_strip_ui};
 use crate::ui::meter::{MeterSpec, gain_reduction_ui, meter_ui};
 use crate::ui::plot_data::log_decimate;
 use crate::ui::spectrum_view::{LOW_HZ, db_marks, log_frequency_marks};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{LegendMark, hidden_view_ui, hz, hz_short, legend_row};
+use crate::ui::widgets::{LegendMark, hidden_view_ui, hz, hz_short, legend_row, name_plot};
 
 pub use crate::chain::scene::EXAMPLES;
 
@@ -42,6 +43,58 @@ pub struct ChainUi {
     pub pins: crate::ui::pins::Pins,
     /// Whole views a lesson step hides (meters, loudness, the stage's waveform and spectrum).
     pub hidden: ViewSet,
+    /// Show one view alone, full size (the teacher's focus layout).
+    pub focus: Option<DeskView>,
+    /// The stage view shown when the window is too narrow for both side by side.
+    pub stage_tab: DeskView,
+}
+
+/// One of the desk's views, for the focus layout and the tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum DeskView {
+    /// The strips: tracks, mix bus, master, export.
+    Strips,
+    /// The selected stage's waveform.
+    #[default]
+    Waveform,
+    /// The selected stage's spectrum.
+    Spectrum,
+}
+
+impl DeskView {
+    /// Every view, in the order of the screen.
+    pub const ALL: [Self; 3] = [Self::Strips, Self::Waveform, Self::Spectrum];
+
+    /// The view's name on its tab and in the View menu.
+    #[must_use]
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Strips => "Desk",
+            Self::Waveform => "Waveform",
+            Self::Spectrum => "Spectrum",
+        }
+    }
+
+    /// The view's name in the View menu's focus list.
+    #[must_use]
+    pub fn menu_name(self) -> &'static str {
+        match self {
+            Self::Strips => "The desk's strips",
+            Self::Waveform => "The stage's waveform",
+            Self::Spectrum => "The stage's spectrum",
+        }
+    }
+
+    /// The view a lesson hides to hide this one (the strips are never hidden whole: a lesson
+    /// hides their meters, or a group of them as controls).
+    #[must_use]
+    pub fn lesson_view(self) -> Option<View> {
+        match self {
+            Self::Strips => None,
+            Self::Waveform => Some(View::Time),
+            Self::Spectrum => Some(View::Spectrum),
+        }
+    }
 }
 
 impl Default for ChainUi {
@@ -62,7 +115,15 @@ impl ChainUi {
             restrictions: crate::ui::widgets::Restrictions::default(),
             pins: crate::ui::pins::Pins::default(),
             hidden: ViewSet::EMPTY,
+            focus: None,
+            stage_tab: DeskView::Waveform,
         }
+    }
+
+    /// The views a lesson does not hide, in screen order (the focus layout skips the others).
+    #[must_use]
+    pub fn shown_views(&self) -> Vec<DeskView> {
+        DeskView::ALL.into_iter().filter(|v| v.lesson_view().is_none_or(|l| !self.hidden.contains(l))).collect()
     }
 }
 
@@ -89,32 +150,67 @@ pub struct ChainActions {
     pub pick_files: bool,
 }
 
+/// Width of a track's strip with 14-point text, points (it grows with the text).
 const TRACK_W: f32 = 118.0;
-/// Height of the controls above a strip's meters and of the row below them.
-const STRIP_CONTROLS_H: f32 = 200.0;
+/// Widths of the mix bus, master and export strips with 14-point text, points.
+const BUS_W: f32 = 160.0;
+const MASTER_W: f32 = 185.0;
+const EXPORT_W: f32 = 170.0;
+/// The meters' lowest and highest, points.
+const METER_MIN_H: f32 = 110.0;
+const METER_MAX_H: f32 = 480.0;
 
 /// Draws the desk.
 pub fn chain_screen_ui(root: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme) -> ChainActions {
     let mut actions = ChainActions::default();
     egui::Panel::top("chain_toolbar").show(root, |ui| toolbar_ui(ui, state, &mut actions));
-    egui::Panel::bottom("stage_views").resizable(true).default_size(220.0).min_size(150.0).show(root, |ui| {
-        stage_views_ui(ui, state, snap, theme);
-    });
-    egui::CentralPanel::default().show(root, |ui| {
-        ScrollArea::horizontal().id_salt("desk_scroll").show(ui, |ui| {
-            ui.horizontal_top(|ui| {
-                let before = state.scene.clone();
-                desk_ui(ui, state, snap, theme, &mut actions);
-                if state.scene != before {
-                    actions.scene_changed = true;
-                }
+    let shown = state.shown_views();
+    match state.focus.filter(|v| shown.contains(v)) {
+        Some(DeskView::Strips) => {
+            egui::CentralPanel::default().show(root, |ui| desk_area_ui(ui, state, snap, theme, &mut actions));
+        }
+        Some(view) => {
+            egui::CentralPanel::default().show(root, |ui| {
+                stage_header_ui(ui, state, snap, theme);
+                let size = ui.available_size();
+                stage_plot_ui(ui, view, state, snap, theme, size);
             });
-        });
-    });
+        }
+        None => {
+            let h = root.available_rect_before_wrap().height();
+            // A panel per height: a size dragged (or laid out at another UI scale) for a taller
+            // window is not kept when the window gets lower, where it would cut the strips.
+            egui::Panel::bottom(egui::Id::new("stage_views").with(h.round() as i32))
+                .resizable(true)
+                .default_size((0.3 * h).clamp(150.0, 320.0))
+                .min_size(150.0)
+                .max_size((0.5 * h).max(150.0))
+                .show(root, |ui| stage_views_ui(ui, state, snap, theme));
+            egui::CentralPanel::default().show(root, |ui| desk_area_ui(ui, state, snap, theme, &mut actions));
+        }
+    }
     if let Some(s) = actions.select {
         state.selected = s;
     }
     actions
+}
+
+/// The strips, scrolling when larger than the window.
+fn desk_area_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme, actions: &mut ChainActions) {
+    let viewport_w = ui.available_width();
+    // Too wide for the window, the desk opens at its right end: the bus, the master and the
+    // export (where a mix is judged) in view, the first tracks a scroll away.
+    ScrollArea::both().id_salt("desk_scroll").stick_to_right(true).show(ui, |ui| {
+        ui.horizontal_top(|ui| {
+            // Strips are laid out to their own widths: nothing in them wraps.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+            let before = state.scene.clone();
+            desk_ui(ui, state, snap, theme, viewport_w, actions);
+            if state.scene != before {
+                actions.scene_changed = true;
+            }
+        });
+    });
 }
 
 fn toolbar_ui(ui: &mut Ui, state: &mut ChainUi, actions: &mut ChainActions) {
@@ -134,12 +230,9 @@ fn toolbar_ui(ui: &mut Ui, state: &mut ChainUi, actions: &mut ChainActions) {
         })
         .response
         .on_hover_text("Open one of the example sessions.");
-        ui.add(
-            egui::TextEdit::singleline(&mut state.path)
-                .hint_text("path to a .toml scene or an audio file")
-                .desired_width(230.0),
-        )
-        .on_hover_text("Type a path (or drop a file on the window), then open, save or add it.");
+        ui.menu_button("File", |ui| file_menu_ui(ui, state, actions))
+            .response
+            .on_hover_text("Open or save a scene, or add an audio file as a track, from a path.");
         if crate::platform::files::CAN_PICK
             && ui
                 .button("Choose files...")
@@ -148,50 +241,65 @@ fn toolbar_ui(ui: &mut Ui, state: &mut ChainUi, actions: &mut ChainActions) {
         {
             actions.pick_files = true;
         }
-        let path = (!state.path.trim().is_empty()).then(|| PathBuf::from(state.path.trim()));
-        if ui
-            .add_enabled(path.is_some(), egui::Button::new("Open scene"))
-            .on_hover_text("Load the scene file at the path.")
-            .clicked()
-        {
-            actions.open_scene.clone_from(&path);
-        }
-        if ui
-            .add_enabled(path.is_some(), egui::Button::new("Save scene"))
-            .on_hover_text("Write this session to the path as a scene file.")
-            .clicked()
-        {
-            actions.save_scene.clone_from(&path);
-        }
-        if ui
-            .add_enabled(path.is_some(), egui::Button::new("Add track"))
-            .on_hover_text("Add the audio file at the path (WAV, FLAC, MP3, Ogg) as a track.")
-            .clicked()
-        {
-            actions.add_track.clone_from(&path);
-        }
         if ui.button("Reset meters").on_hover_text("Forget peaks, clips and loudness so far.").clicked() {
             actions.reset_meters = true;
         }
         let t = &mut state.scene.targets;
-        egui::ComboBox::from_id_salt("vu_ref")
-            .selected_text(format!("0 VU = {:.0} dBFS", t.vu_reference_dbfs))
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut t.vu_reference_dbfs, -18.0, "0 VU = -18 dBFS (EBU R68)");
-                ui.selectable_value(
-                    &mut t.vu_reference_dbfs,
-                    -20.0,
-                    "0 VU = -20 dBFS (SMPTE RP 155; Australian practice)",
-                );
-            })
-            .response
-            .on_hover_text("Where the VU scale puts 0 VU on the dBFS scale.");
-        loudness_target_ui(ui, t);
+        keep_together(ui, "vu_ref", |ui| {
+            egui::ComboBox::from_id_salt("vu_ref")
+                .selected_text(format!("0 VU = {:.0} dBFS", t.vu_reference_dbfs))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut t.vu_reference_dbfs, -18.0, "0 VU = -18 dBFS (EBU R68)");
+                    ui.selectable_value(
+                        &mut t.vu_reference_dbfs,
+                        -20.0,
+                        "0 VU = -20 dBFS (SMPTE RP 155; Australian practice)",
+                    );
+                })
+                .response
+                .on_hover_text("Where the VU scale puts 0 VU on the dBFS scale.");
+        });
+        keep_together(ui, "loudness_target", |ui| loudness_target_ui(ui, t));
         if let Some((text, error)) = &state.message {
             let color = if *error { Color32::from_rgb(0xD5, 0x5E, 0x00) } else { ui.visuals().text_color() };
             ui.label(RichText::new(text).color(color));
         }
     });
+}
+
+/// The File menu: a path (typed, or a file dropped on the window), then open, save or add it.
+fn file_menu_ui(ui: &mut Ui, state: &mut ChainUi, actions: &mut ChainActions) {
+    ui.add(
+        egui::TextEdit::singleline(&mut state.path)
+            .hint_text("path to a .toml scene or an audio file")
+            .desired_width(260.0),
+    )
+    .on_hover_text("Type a path (or drop a file on the window), then open, save or add it.");
+    let path = (!state.path.trim().is_empty()).then(|| PathBuf::from(state.path.trim()));
+    if ui
+        .add_enabled(path.is_some(), egui::Button::new("Open scene"))
+        .on_hover_text("Load the scene file at the path.")
+        .clicked()
+    {
+        actions.open_scene.clone_from(&path);
+        ui.close();
+    }
+    if ui
+        .add_enabled(path.is_some(), egui::Button::new("Save scene"))
+        .on_hover_text("Write this session to the path as a scene file.")
+        .clicked()
+    {
+        actions.save_scene.clone_from(&path);
+        ui.close();
+    }
+    if ui
+        .add_enabled(path.is_some(), egui::Button::new("Add track"))
+        .on_hover_text("Add the audio file at the path (WAV, FLAC, MP3, Ogg) as a track.")
+        .clicked()
+    {
+        actions.add_track.clone_from(&path);
+        ui.close();
+    }
 }
 
 fn loudness_target_ui(ui: &mut Ui, t: &mut Targets) {
@@ -220,7 +328,7 @@ fn loudness_target_ui(ui: &mut Ui, t: &mut Targets) {
 fn group_frame(ui: &mut Ui, theme: &Theme, title: &str, add: impl FnOnce(&mut Ui)) -> egui::Rect {
     egui::Frame::group(ui.style())
         .fill(theme.panel)
-        .inner_margin(6)
+        .inner_margin(GROUP_MARGIN)
         .show(ui, |ui| {
             ui.vertical(|ui| {
                 ui.label(RichText::new(title).strong().color(theme.text_weak));
@@ -241,11 +349,25 @@ fn arrow_ui(ui: &mut Ui, theme: &Theme) {
     p.line_segment([egui::pos2(rect.right() - 9.0, y + 6.0), egui::pos2(rect.right() - 3.0, y)], stroke);
 }
 
-fn desk_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme, actions: &mut ChainActions) {
+/// The strips: tracking, mix bus, master and export, left to right. When they are wider than
+/// `viewport_w`, the tracks scroll on their own so that the bus, the master and the export stay
+/// in view (the whole desk scrolls only when even those do not fit).
+fn desk_ui(
+    ui: &mut Ui,
+    state: &mut ChainUi,
+    snap: &ChainSnapshot,
+    theme: &Theme,
+    viewport_w: f32,
+    actions: &mut ChainActions,
+) {
     let targets = state.scene.targets;
     let hidden = state.hidden;
-    let meter_h = (ui.available_height() - STRIP_CONTROLS_H).clamp(110.0, 480.0);
     let r = state.restrictions.clone();
+    // What the bus, the master and the export took last frame.
+    let rest_id = ui.id().with("desk_after_tracks");
+    let rest_w: f32 = ui.data(|d| d.get_temp(rest_id)).unwrap_or(0.0);
+    let track_w = theme.scaled(TRACK_W);
+    let tracks_room = viewport_w - rest_w - 3.0 * ui.spacing().item_spacing.x - 16.0;
     // A group a lesson hides is left out; one it locks is shown but cannot be changed.
     let section = |ui: &mut Ui, name: &str, add: &mut dyn FnMut(&mut Ui)| {
         if r.hides(name, None) {
@@ -257,39 +379,64 @@ fn desk_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme
     };
     let shown = section(ui, "tracks", &mut |ui| {
         group_frame(ui, theme, "TRACKING", |ui| {
-            ui.horizontal_top(|ui| {
-                let n = state.scene.tracks.len();
-                for i in 0..n {
-                    let readout = snap.readout.tracks.get(i);
-                    let t = &mut state.scene.tracks[i];
-                    let look = Look { theme, meter_h, hide_meters: hidden.hides_meters(false) };
-                    track_strip_ui(ui, i, t, readout, &targets, &look, state.selected, actions);
-                    if i + 1 < n {
-                        ui.add_space(4.0);
+            let n = state.scene.tracks.len();
+            let natural = n as f32 * (track_w + 4.0);
+            let mut strips = |ui: &mut Ui| {
+                ui.horizontal_top(|ui| {
+                    for i in 0..n {
+                        let readout = snap.readout.tracks.get(i);
+                        let t = &mut state.scene.tracks[i];
+                        let look = Look { theme, hide_meters: hidden.hides_meters(false) };
+                        track_strip_ui(ui, i, t, readout, &targets, &look, state.selected, actions);
+                        if i + 1 < n {
+                            ui.add_space(4.0);
+                        }
                     }
-                }
-                if n == 0 {
-                    ui.label("No tracks: add one from an audio file, or open an example.");
-                }
-            });
+                    if n == 0 {
+                        ui.label("No tracks: add one from an audio file, or open an example.");
+                    }
+                });
+            };
+            if rest_w > 0.0 && natural > tracks_room && tracks_room >= track_w {
+                ScrollArea::horizontal()
+                    .id_salt("tracks_scroll")
+                    .max_width(tracks_room)
+                    .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+                    .show(ui, strips);
+            } else {
+                strips(ui);
+            }
         });
     });
     if shown {
         arrow_ui(ui, theme);
     }
+    let rest_left = ui.cursor().left();
     if section(ui, "bus", &mut |ui| {
-        group_frame(ui, theme, "MIX BUS", |ui| bus_strip_ui(ui, state, snap, theme, meter_h, actions));
+        group_frame(ui, theme, "MIX BUS", |ui| bus_strip_ui(ui, state, snap, theme, actions));
     }) {
         arrow_ui(ui, theme);
     }
     if section(ui, "master", &mut |ui| {
-        group_frame(ui, theme, "MASTER", |ui| master_strip_ui(ui, state, snap, theme, meter_h, actions));
+        group_frame(ui, theme, "MASTER", |ui| master_strip_ui(ui, state, snap, theme, actions));
     }) {
         arrow_ui(ui, theme);
     }
     section(ui, "export", &mut |ui| {
-        group_frame(ui, theme, "EXPORT", |ui| export_strip_ui(ui, state, snap, theme, meter_h, actions));
+        group_frame(ui, theme, "EXPORT", |ui| export_strip_ui(ui, state, snap, theme, actions));
     });
+    let rest = ui.min_rect().right() - rest_left;
+    ui.data_mut(|d| d.insert_temp(rest_id, rest));
+}
+
+/// A group's inner margin, points.
+const GROUP_MARGIN: i8 = 6;
+
+/// The meters' height: what is left of the strip above the row of buttons under them and the
+/// bottom of the group's frame (margin and stroke).
+fn meter_height(ui: &Ui) -> f32 {
+    let below = ui.spacing().interact_size.y + 2.0 * ui.spacing().item_spacing.y + f32::from(GROUP_MARGIN) + 3.0;
+    (ui.available_height() - below).clamp(METER_MIN_H, METER_MAX_H)
 }
 
 /// A labelled number that can be dragged or typed.
@@ -315,10 +462,9 @@ fn view_button(ui: &mut Ui, text: &str, stage: StageId, selected: StageId, toolt
     }
 }
 
-/// How a strip is drawn: the theme, the meters' height, and whether a lesson hides them.
+/// How a strip is drawn: the theme, and whether a lesson hides its meters.
 struct Look<'a> {
     theme: &'a Theme,
-    meter_h: f32,
     hide_meters: bool,
 }
 
@@ -333,9 +479,9 @@ fn track_strip_ui(
     selected: StageId,
     actions: &mut ChainActions,
 ) {
-    let (theme, meter_h) = (look.theme, look.meter_h);
+    let theme = look.theme;
     ui.vertical(|ui| {
-        ui.set_width(TRACK_W);
+        ui.set_width(theme.scaled(TRACK_W));
         ui.spacing_mut().item_spacing.y = 3.0;
         let name = ui.label(RichText::new(&t.name).strong());
         let source = match t.source.kind.part() {
@@ -345,6 +491,7 @@ fn track_strip_ui(
         ui.label(RichText::new(source).small().color(theme.text_weak))
             .on_hover_text("The source and its level at the preamp's input.");
         track_controls_ui(ui, i, t, readout.filter(|_| !look.hide_meters), targets, theme);
+        let meter_h = meter_height(ui) - theme.small_size - 4.0;
         ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.x = 4.0;
             let fader = vertical_fader(ui, &mut t.fader_db, meter_h);
@@ -359,16 +506,30 @@ fn track_strip_ui(
             if let Some(r) = readout {
                 ui.vertical(|ui| {
                     ui.label(RichText::new("ADC").small());
-                    if meter_ui(ui, &format!("{} ADC", t.name), &r.adc, &spec_adc, theme, vec2(40.0, meter_h))
-                        .reset_clips
+                    if meter_ui(
+                        ui,
+                        &format!("{} ADC", t.name),
+                        &r.adc,
+                        &spec_adc,
+                        theme,
+                        vec2(theme.scaled(40.0), meter_h),
+                    )
+                    .reset_clips
                     {
                         actions.reset_clips.push(StageId::TrackAdc(i));
                     }
                 });
                 ui.vertical(|ui| {
                     ui.label(RichText::new("out").small());
-                    if meter_ui(ui, &format!("{} out", t.name), &r.out, &spec_out, theme, vec2(50.0, meter_h))
-                        .reset_clips
+                    if meter_ui(
+                        ui,
+                        &format!("{} out", t.name),
+                        &r.out,
+                        &spec_out,
+                        theme,
+                        vec2(theme.scaled(50.0), meter_h),
+                    )
+                    .reset_clips
                     {
                         actions.reset_clips.push(StageId::Track(i));
                     }
@@ -417,7 +578,7 @@ fn track_controls_ui(
     ui.horizontal(|ui| {
         ui.label("ADC").on_hover_text("The converter's word length: its noise floor, and its 0 dBFS wall.");
         egui::ComboBox::from_id_salt(("bits", i))
-            .width(64.0)
+            .width(theme.scaled(64.0))
             .selected_text(if t.bits == BitDepth::Float32 { "float".to_string() } else { format!("{} bit", t.bits) })
             .show_ui(ui, |ui| {
                 for b in [
@@ -470,7 +631,7 @@ fn vertical_fader(ui: &mut Ui, db: &mut f64, height: f32) -> egui::Response {
 
 /// The insert's sweet spot: the average level against the zone around -18 dBFS.
 fn sweet_spot_ui(ui: &mut Ui, r: &StageReadout, targets: &Targets, theme: &Theme) {
-    let (rect, response) = ui.allocate_exact_size(vec2(62.0, theme.small_size + 4.0), Sense::hover());
+    let (rect, response) = ui.allocate_exact_size(vec2(theme.scaled(62.0), theme.small_size + 4.0), Sense::hover());
     let p = ui.painter();
     p.rect_filled(rect, 2.0, theme.meter_back);
     let (lo, hi) = (-42.0, 0.0);
@@ -538,16 +699,9 @@ fn loudness_grid(ui: &mut Ui, r: &StageReadout, theme: &Theme, target: Option<f6
     ui.label(RichText::new("LUFS, LU, dBTP, dB").small().color(theme.text_weak));
 }
 
-fn bus_strip_ui(
-    ui: &mut Ui,
-    state: &mut ChainUi,
-    snap: &ChainSnapshot,
-    theme: &Theme,
-    meter_h: f32,
-    actions: &mut ChainActions,
-) {
+fn bus_strip_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme, actions: &mut ChainActions) {
     let bus = &mut state.scene.bus;
-    ui.set_width(178.0);
+    ui.set_width(theme.scaled(BUS_W));
     ui.horizontal(|ui| {
         ui.selectable_value(&mut bus.format, BusFormat::Float32, "float")
             .on_hover_text("32-bit float: never clips inside; overs survive until converted to fixed point.");
@@ -568,15 +722,16 @@ fn bus_strip_ui(
         );
     });
     let hidden = state.hidden;
-    gain_reduction_or_hidden(ui, snap.readout.compressor_gain_reduction_db, theme, 170.0, hidden);
+    gain_reduction_or_hidden(ui, snap.readout.compressor_gain_reduction_db, theme, ui.available_width(), hidden);
     let spec = MeterSpec {
         zone: Some(state.scene.targets.mix_peak_dbfs),
         hidden: hidden.hides_meters(false),
         ..MeterSpec::default()
     };
+    let meter_h = meter_height(ui);
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
-            if meter_ui(ui, "Bus", &snap.readout.bus, &spec, theme, vec2(62.0, meter_h)).reset_clips {
+            if meter_ui(ui, "Bus", &snap.readout.bus, &spec, theme, vec2(theme.scaled(62.0), meter_h)).reset_clips {
                 actions.reset_clips.push(StageId::Bus);
             }
         });
@@ -585,17 +740,10 @@ fn bus_strip_ui(
     view_button(ui, "show below", StageId::Bus, state.selected, "Show the mix bus below.", actions);
 }
 
-fn master_strip_ui(
-    ui: &mut Ui,
-    state: &mut ChainUi,
-    snap: &ChainSnapshot,
-    theme: &Theme,
-    meter_h: f32,
-    actions: &mut ChainActions,
-) {
+fn master_strip_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme, actions: &mut ChainActions) {
     let targets = state.scene.targets;
     let m = &mut state.scene.master;
-    ui.set_width(212.0);
+    ui.set_width(theme.scaled(MASTER_W));
     let name = ui.label(RichText::new("Master").strong());
     let l = &mut m.limiter;
     ui.checkbox(&mut l.enabled, "Limiter")
@@ -612,7 +760,8 @@ fn master_strip_ui(
         number(ui, "Ceiling", &mut l.ceiling_dbtp, -20.0..=0.0, " dBTP", "The highest true peak let out.");
     });
     let hidden = state.hidden;
-    gain_reduction_or_hidden(ui, snap.readout.limiter_gain_reduction_db, theme, 190.0, hidden);
+    gain_reduction_or_hidden(ui, snap.readout.limiter_gain_reduction_db, theme, ui.available_width(), hidden);
+    let meter_h = meter_height(ui);
     let spec = MeterSpec {
         ceiling: Some(if l.enabled { l.ceiling_dbtp } else { targets.ceiling_dbtp }),
         hidden: hidden.hides_meters(false),
@@ -623,7 +772,8 @@ fn master_strip_ui(
         let fader = vertical_fader(ui, &mut m.fader_db, meter_h);
         let _ = fader.labelled_by(name.id).on_hover_text(format!("Master fader: {:.1} dB", m.fader_db));
         ui.vertical(|ui| {
-            if meter_ui(ui, "Master", &snap.readout.master, &spec, theme, vec2(62.0, meter_h)).reset_clips {
+            if meter_ui(ui, "Master", &snap.readout.master, &spec, theme, vec2(theme.scaled(62.0), meter_h)).reset_clips
+            {
                 actions.reset_clips.push(StageId::Master);
             }
         });
@@ -634,18 +784,11 @@ fn master_strip_ui(
     view_button(ui, "show below", StageId::Master, state.selected, "Show the master below.", actions);
 }
 
-fn export_strip_ui(
-    ui: &mut Ui,
-    state: &mut ChainUi,
-    snap: &ChainSnapshot,
-    theme: &Theme,
-    meter_h: f32,
-    actions: &mut ChainActions,
-) {
+fn export_strip_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme, actions: &mut ChainActions) {
     let session = state.scene.sample_rate_hz;
     let targets = state.scene.targets;
     let e = &mut state.scene.export;
-    ui.set_width(188.0);
+    ui.set_width(theme.scaled(EXPORT_W));
     egui::ComboBox::from_id_salt("export_rate")
         .selected_text(e.sample_rate_hz.map_or_else(|| format!("{} (session)", hz(session)), hz))
         .show_ui(ui, |ui| {
@@ -670,7 +813,7 @@ fn export_strip_ui(
             ui.selectable_value(&mut e.bits, b, text).on_hover_text("The delivery word length.");
         }
         egui::ComboBox::from_id_salt("export_dither")
-            .width(58.0)
+            .width(theme.scaled(58.0))
             .selected_text(e.dither.kind.name())
             .show_ui(ui, |ui| {
                 for d in DitherKind::ALL {
@@ -689,9 +832,11 @@ fn export_strip_ui(
     let hidden = state.hidden;
     let spec =
         MeterSpec { ceiling: Some(targets.ceiling_dbtp), hidden: hidden.hides_meters(false), ..MeterSpec::default() };
+    let meter_h = meter_height(ui);
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
-            if meter_ui(ui, "Export", &snap.readout.export, &spec, theme, vec2(62.0, meter_h)).reset_clips {
+            if meter_ui(ui, "Export", &snap.readout.export, &spec, theme, vec2(theme.scaled(62.0), meter_h)).reset_clips
+            {
                 actions.reset_clips.push(StageId::Export);
             }
         });
@@ -717,56 +862,72 @@ pub fn stage_name(scene: &Scene, stage: StageId) -> String {
     }
 }
 
-fn stage_views_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme) {
-    let h = (ui.available_height() - 40.0).max(80.0);
-    ui.horizontal(|ui| {
+/// The selected stage's name, the time, and the legend of its views.
+fn stage_header_ui(ui: &mut Ui, state: &ChainUi, snap: &ChainSnapshot, theme: &Theme) {
+    ui.horizontal_wrapped(|ui| {
         ui.strong(stage_name(&state.scene, state.selected));
         ui.label(RichText::new(format!("at {:.1} s", snap.position_secs)).small().color(theme.text_weak));
-        legend_row(
-            ui,
-            &[
-                (LegendMark::Line, theme.analog, "waveform / spectrum"),
-                (LegendMark::Dashed, theme.theory, "noise floor (all sources silent)"),
-                (LegendMark::Dashed, theme.clip, "0 dBFS"),
-            ],
-        );
     });
-    let w = (ui.available_width() - 12.0) / 2.0;
-    let hidden = state.hidden;
-    ui.horizontal(|ui| {
-        let scope = ui.allocate_ui(vec2(w, h), |ui| {
-            if hidden.contains(View::Time) {
-                hidden_view_ui(ui, vec2(w, h), "waveform");
-                return;
+    legend_row(
+        ui,
+        &[
+            (LegendMark::Line, theme.analog, "waveform / spectrum"),
+            (LegendMark::Dashed, theme.theory, "noise floor (all sources silent)"),
+            (LegendMark::Dashed, theme.clip, "0 dBFS"),
+        ],
+    );
+}
+
+/// Below the desk: the selected stage's waveform and spectrum, side by side when both are
+/// readable, otherwise one at a time in tabs.
+fn stage_views_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme) {
+    stage_header_ui(ui, state, snap, theme);
+    let gap = ui.spacing().item_spacing.x;
+    let width = ui.available_width();
+    let views = [DeskView::Waveform, DeskView::Spectrum];
+    if side_by_side(width, PLOT_MIN_WIDTH, gap) >= 2 {
+        let size = vec2((width - gap) / 2.0, ui.available_height());
+        ui.horizontal(|ui| {
+            for view in views {
+                ui.allocate_ui(size, |ui| stage_plot_ui(ui, view, state, snap, theme, size));
             }
-            Plot::new("stage_scope")
-                .height(h)
-                .width(w)
-                .x_axis_label("time (ms)")
-                .y_axis_label("amplitude")
-                .default_y_bounds(-1.1, 1.1)
-                .allow_scroll(false)
-                .show(ui, |plot_ui| {
-                    plot_ui.line(Line::new("waveform", snap.scope.clone()).color(theme.analog).width(theme.line_width));
-                    for wall in [1.0, -1.0] {
-                        plot_ui.hline(HLine::new("", wall).color(theme.clip).style(LineStyle::dashed_dense()));
-                    }
-                });
         });
-        crate::ui::pins::pins_ui(ui, scope.response.rect, "stage_scope", &mut state.pins, theme);
-        let spectrum = ui.allocate_ui(vec2(w, h), |ui| {
-            if hidden.contains(View::Spectrum) {
-                hidden_view_ui(ui, vec2(w, h), "spectrum");
-                return;
-            }
-            // Without a running session the rate is unknown: keep the axis valid (min < max).
-            let nyq = (0.5 * snap.sample_rate_hz).max(10.0 * LOW_HZ);
-            let pts = log_decimate(&snap.spectrum, LOW_HZ, nyq, w as usize);
-            // The noise floor per bin: its RMS spread over the band's bins.
-            let floor_per_bin = snap.noise_floor_dbfs.map(|n| {
-                let bins = (snap.spectrum.fft_size.max(2) / 2) as f64 / snap.spectrum.enbw_bins.max(1.0);
-                n + 3.01 - 10.0 * bins.log10()
-            });
+        return;
+    }
+    if !views.contains(&state.stage_tab) {
+        state.stage_tab = DeskView::Waveform;
+    }
+    tab_strip_ui(
+        ui,
+        &mut state.stage_tab,
+        &[
+            (DeskView::Waveform, DeskView::Waveform.title(), "The stage's samples against time."),
+            (DeskView::Spectrum, DeskView::Spectrum.title(), "The stage's spectrum and its noise floor."),
+        ],
+    );
+    let size = ui.available_size();
+    stage_plot_ui(ui, state.stage_tab, state, snap, theme, size);
+}
+
+/// The selected stage's waveform or spectrum, `size` large (an empty box of that size while a
+/// lesson hides it).
+fn stage_plot_ui(ui: &mut Ui, view: DeskView, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme, size: Vec2) {
+    let (w, h) = (size.x, size.y.max(PLOT_MIN_HEIGHT));
+    if let Some(v) = view.lesson_view().filter(|v| state.hidden.contains(*v)) {
+        let what = if view == DeskView::Waveform { "waveform" } else { v.about_short() };
+        hidden_view_ui(ui, vec2(w, h), what);
+        return;
+    }
+    if view == DeskView::Spectrum {
+        // Without a running session the rate is unknown: keep the axis valid (min < max).
+        let nyq = (0.5 * snap.sample_rate_hz).max(10.0 * LOW_HZ);
+        let pts = log_decimate(&snap.spectrum, LOW_HZ, nyq, w as usize);
+        // The noise floor per bin: its RMS spread over the band's bins.
+        let floor_per_bin = snap.noise_floor_dbfs.map(|n| {
+            let bins = (snap.spectrum.fft_size.max(2) / 2) as f64 / snap.spectrum.enbw_bins.max(1.0);
+            n + 3.01 - 10.0 * bins.log10()
+        });
+        let drawn = ui.scope(|ui| {
             Plot::new("stage_spectrum")
                 .height(h)
                 .width(w)
@@ -790,6 +951,25 @@ fn stage_views_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme:
                     }
                 });
         });
-        crate::ui::pins::pins_ui(ui, spectrum.response.rect, "stage_spectrum", &mut state.pins, theme);
-    });
+        name_plot(&drawn.response, "stage spectrum");
+        crate::ui::pins::pins_ui(ui, drawn.response.rect, "stage_spectrum", &mut state.pins, theme);
+    } else {
+        let drawn = ui.scope(|ui| {
+            Plot::new("stage_scope")
+                .height(h)
+                .width(w)
+                .x_axis_label("time (ms)")
+                .y_axis_label("amplitude")
+                .default_y_bounds(-1.1, 1.1)
+                .allow_scroll(false)
+                .show(ui, |plot_ui| {
+                    plot_ui.line(Line::new("waveform", snap.scope.clone()).color(theme.analog).width(theme.line_width));
+                    for wall in [1.0, -1.0] {
+                        plot_ui.hline(HLine::new("", wall).color(theme.clip).style(LineStyle::dashed_dense()));
+                    }
+                });
+        });
+        name_plot(&drawn.response, "stage waveform");
+        crate::ui::pins::pins_ui(ui, drawn.response.rect, "stage_scope", &mut state.pins, theme);
+    }
 }

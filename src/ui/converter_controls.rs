@@ -292,7 +292,7 @@ fn dither_ui(ui: &mut Ui, q: &mut crate::dsp::quantizer::QuantizerSettings) -> b
                 ui,
                 &mut amp,
                 0.0..=4.0,
-                "Dither amplitude",
+                "Dither peak",
                 " LSB",
                 "Peak of the dither noise, in steps of the quantizer.",
                 false,

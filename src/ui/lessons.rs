@@ -320,7 +320,10 @@ pub fn lesson_panel_ui(root: &mut Ui, app: &mut AppUi, view: &LessonView<'_>, th
     if !app.lessons.open {
         return actions;
     }
-    egui::Panel::right("lessons").resizable(true).default_size(400.0).min_size(300.0).show(root, |ui| {
+    // Never so wide that the screen beside it loses its settings or a readable plot.
+    let max_w = (root.available_width() - crate::ui::converter_screen::min_width(theme)).max(300.0);
+    let panel = egui::Panel::right("lessons").resizable(true).default_size(400.0).min_size(300.0).max_size(max_w);
+    panel.show(root, |ui| {
         egui::ScrollArea::vertical().id_salt("lesson_scroll").show(ui, |ui| {
             ui.add_space(4.0);
             if let Some(w) = view.warning {
@@ -348,7 +351,8 @@ fn list_ui(ui: &mut Ui, app: &mut AppUi, view: &LessonView<'_>, theme: &Theme, a
         let done = p.map_or(0, |p| p.done.iter().filter(|&&i| i < n).count());
         ui.horizontal(|ui| {
             mark_progress(ui, done, n, theme);
-            if ui.button(RichText::new(&lesson.title).strong()).on_hover_text(&lesson.summary).clicked() {
+            let title = egui::Button::new(RichText::new(&lesson.title).strong()).wrap();
+            if ui.add(title).on_hover_text(&lesson.summary).clicked() {
                 actions.push(LessonAction::Open(lesson.id.clone()));
             }
         });
@@ -390,6 +394,19 @@ fn mark_progress(ui: &mut Ui, done: usize, n: usize, theme: &Theme) {
     p.rect_filled(filled, 2.0, if done == n && n > 0 { theme.good } else { theme.accent });
 }
 
+/// A goal's expression in small monospace, smaller still (down to 10 points) when its longest
+/// name would not fit in `width`: a name such as `track(Drums).adc.sample_peak_dbfs` never
+/// breaks in the middle.
+fn code_text(ui: &Ui, text: &str, width: f32, theme: &Theme) -> RichText {
+    let font = egui::FontId::monospace(theme.small_size);
+    let longest = text
+        .split_whitespace()
+        .map(|w| ui.painter().layout_no_wrap(w.to_string(), font.clone(), egui::Color32::PLACEHOLDER).size().x)
+        .fold(0.0, f32::max);
+    let size = if longest > width { (theme.small_size * width / longest).floor().max(10.0) } else { theme.small_size };
+    RichText::new(text).monospace().size(size)
+}
+
 fn lesson_ui(
     ui: &mut Ui,
     app: &mut AppUi,
@@ -401,7 +418,8 @@ fn lesson_ui(
     let Some(run) = app.lessons.run.clone() else { return };
     let Some(step) = app.lessons.step.clone() else { return };
     let n = lesson.steps.len();
-    ui.horizontal(|ui| {
+    // Wrapping: the capstone's note goes under the button in a narrow panel.
+    ui.horizontal_wrapped(|ui| {
         if ui.button("All lessons").on_hover_text("Back to the list (your progress is kept).").clicked() {
             actions.push(LessonAction::Close);
         }
@@ -495,7 +513,7 @@ fn goal_ui(
         });
         if step.is_prediction() && !run.answered {
             ui.label(RichText::new("Answer the prediction first; then try it here.").color(theme.text_weak));
-            ui.label(RichText::new(text).monospace().color(theme.text_weak));
+            ui.label(code_text(ui, text, ui.available_width(), theme).color(theme.text_weak));
             return;
         }
         // While views are hidden the values would give the answer away; in a blind step even
@@ -504,10 +522,11 @@ fn goal_ui(
         let show_atoms = !step.is_blind() || run.checked || run.goal_met;
         match (&run.outcome, show_atoms) {
             (Some(o), true) => {
+                let width = ui.available_width();
                 for a in &o.atoms {
                     ui.horizontal_wrapped(|ui| {
                         mark(ui, a.ok, theme);
-                        ui.label(RichText::new(&a.text).monospace());
+                        ui.label(code_text(ui, &a.text, width, theme));
                         if !hide_values {
                             ui.label(RichText::new(format!("now {}", a.value)).color(theme.text_weak));
                         }
@@ -515,7 +534,7 @@ fn goal_ui(
                 }
             }
             _ => {
-                ui.label(RichText::new(text).monospace());
+                ui.label(code_text(ui, text, ui.available_width(), theme));
             }
         }
         if step.is_blind() && !run.goal_met {

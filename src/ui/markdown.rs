@@ -51,8 +51,9 @@ pub fn markdown_ui(ui: &mut Ui, text: &str) {
                         2.5,
                         ui.visuals().text_color(),
                     );
+                    // A row lays text out on one line: wrap it to what is left of the row.
                     let w = ui.available_width();
-                    ui.label(job(ui, &t, w));
+                    ui.add(egui::Label::new(job(ui, &t, w)).wrap());
                 });
             }
         }

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use egui::{RichText, Ui};
+use egui::{RichText, ScrollArea, Ui};
 
 use crate::abx::{Abx, Side};
 use crate::audio::export::{ExportSettings, FileFormat};
@@ -17,6 +17,7 @@ use crate::dsp::quantizer::DitherKind;
 use crate::sim::blind_tests::{self, BlindTest};
 use crate::ui::app_ui::{AppUi, Screen};
 use crate::ui::chain_screen::stage_name;
+use crate::ui::layout::keep_together;
 use crate::ui::theme::Theme;
 
 /// What B is, when comparing.
@@ -304,21 +305,34 @@ fn desk_points(scene: &Scene) -> Vec<(StageId, String)> {
     v.into_iter().map(|s| (s, stage_name(scene, s))).collect()
 }
 
-fn point_combo(ui: &mut Ui, id: &str, app_screen: Screen, tap: &mut ConverterTap, stage: &mut StageId, scene: &Scene) {
+fn point_combo(
+    ui: &mut Ui,
+    id: &str,
+    app_screen: Screen,
+    tap: &mut ConverterTap,
+    stage: &mut StageId,
+    scene: &Scene,
+) -> egui::Response {
     match app_screen {
         Screen::Converter => {
-            egui::ComboBox::from_id_salt(id).selected_text(tap.label()).show_ui(ui, |ui| {
-                for t in ConverterTap::ALL {
-                    ui.selectable_value(tap, t, t.label());
-                }
-            });
+            egui::ComboBox::from_id_salt(id)
+                .selected_text(tap.label())
+                .show_ui(ui, |ui| {
+                    for t in ConverterTap::ALL {
+                        ui.selectable_value(tap, t, t.label());
+                    }
+                })
+                .response
         }
         Screen::Chain => {
-            egui::ComboBox::from_id_salt(id).selected_text(stage_name(scene, *stage)).show_ui(ui, |ui| {
-                for (s, name) in desk_points(scene) {
-                    ui.selectable_value(stage, s, name);
-                }
-            });
+            egui::ComboBox::from_id_salt(id)
+                .selected_text(stage_name(scene, *stage))
+                .show_ui(ui, |ui| {
+                    for (s, name) in desk_points(scene) {
+                        ui.selectable_value(stage, s, name);
+                    }
+                })
+                .response
         }
     }
 }
@@ -328,20 +342,26 @@ pub fn sound_bar_ui(root: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme:
     let mut actions = SoundActions::default();
     egui::Panel::bottom("sound_bar").show(root, |ui| {
         ui.add_space(2.0);
+        // One line; the controls wrap only when even they are wider than the window.
         ui.horizontal_wrapped(|ui| actions.retry_sound = bar_ui(ui, app, status, theme));
         ui.add_space(2.0);
     });
     let ctx = root.ctx().clone();
+    // Windows stay inside the window, scrolling when taller.
+    let fit = ctx.content_rect().shrink(16.0);
     if app.sound.abx_open {
         let mut open = true;
         let centre = ctx.content_rect().center();
         egui::Window::new("Blind test (ABX)")
             .open(&mut open)
             .resizable(false)
+            .max_width(fit.width())
             .pivot(egui::Align2::CENTER_CENTER)
             .default_pos(centre)
             .show(&ctx, |ui| {
-                abx_ui(ui, app, theme);
+                scroll_to_fit(ui, fit).show(ui, |ui| {
+                    abx_ui(ui, app, theme);
+                });
             });
         if !open {
             app.sound.abx_open = false;
@@ -354,80 +374,171 @@ pub fn sound_bar_ui(root: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme:
         egui::Window::new("Export WAV")
             .open(&mut open)
             .resizable(false)
+            .max_width(fit.width())
             .pivot(egui::Align2::CENTER_CENTER)
             .default_pos(centre)
             .show(&ctx, |ui| {
-                actions.export = export_ui(ui, app, status, theme);
+                scroll_to_fit(ui, fit).show(ui, |ui| {
+                    actions.export = export_ui(ui, app, status, theme);
+                });
             });
         app.sound.export_open &= open;
     }
     actions
 }
 
-/// Returns whether "Retry sound" was pressed.
+/// A window's scroll area: as tall as its content, up to what fits in `fit` under the title
+/// bar (not egui's default window height of 420 points).
+fn scroll_to_fit(ui: &Ui, fit: egui::Rect) -> ScrollArea {
+    let h = fit.height() - 2.0 * ui.spacing().interact_size.y;
+    ScrollArea::vertical().max_height(h).min_scrolled_height(h)
+}
+
+/// The bar's controls and status; returns whether "Retry sound" was pressed.
 fn bar_ui(ui: &mut Ui, app: &mut AppUi, status: &SoundStatus, theme: &Theme) -> bool {
+    let compact = ui.available_width() < BAR_FULL_EMS * theme.body_size;
     let screen = app.screen;
     let scene = app.chain.scene.clone();
-    let s = &mut app.sound;
     let (lo, hi) = VOLUME_RANGE_DB;
-    ui.add(egui::Slider::new(&mut s.volume_db, lo..=hi).text("Volume").suffix(" dB").max_decimals(0)).on_hover_text(format!(
-        "Master volume. Whatever it is set to, a safety limiter keeps the output below {OUTPUT_LIMIT_DBFS:.0} dBFS: \
-             aliasing and clipping demos are harsh."
-    ));
-    ui.separator();
-    if s.abx.is_some() {
-        ui.label(RichText::new("Blind test running: see its window").color(theme.accent));
+    keep_together(ui, "volume", |ui| {
+        ui.spacing_mut().slider_width = if compact { 0.75 * VOLUME_SLIDER_W } else { VOLUME_SLIDER_W };
+        ui.add(egui::Slider::new(&mut app.sound.volume_db, lo..=hi).text("Volume").suffix(" dB").max_decimals(0))
+            .on_hover_text(format!(
+                "Master volume. Whatever it is set to, a safety limiter keeps the output below \
+                 {OUTPUT_LIMIT_DBFS:.0} dBFS: aliasing and clipping demos are harsh."
+            ));
+    });
+    if app.sound.abx.is_some() {
+        keep_together(ui, "listen", |ui| {
+            ui.separator();
+            ui.label(RichText::new("Blind test running: see its window").color(theme.accent));
+        });
     } else {
-        ui.label("Listen to");
-        point_combo(ui, "listen_a", screen, &mut s.converter_tap, &mut s.desk_stage, &scene);
-        if screen == Screen::Converter && s.converter_tap == ConverterTap::Error {
-            ui.add(egui::Slider::new(&mut s.error_gain_db, 0.0..=60.0).suffix(" dB").max_decimals(0).text("Boost"))
-                .on_hover_text(
-                    "Make the error louder: at 16 bits it lies about 98 dB below full scale, too quiet to hear as it is.",
-                );
+        keep_together(ui, "listen", |ui| {
+            ui.separator();
+            let s = &mut app.sound;
+            // Short of room, the combo box says what it is on hover only.
+            if !compact {
+                ui.label("Listen to");
+            }
+            point_combo(ui, "listen_a", screen, &mut s.converter_tap, &mut s.desk_stage, &scene)
+                .on_hover_text("Listen to: what the speakers play.");
+            if screen == Screen::Converter && s.converter_tap == ConverterTap::Error {
+                ui.spacing_mut().slider_width = VOLUME_SLIDER_W;
+                ui.add(egui::Slider::new(&mut s.error_gain_db, 0.0..=60.0).suffix(" dB").max_decimals(0).text("Boost"))
+                    .on_hover_text(
+                        "Make the error louder: at 16 bits it lies about 98 dB below full scale, too quiet to hear as it is.",
+                    );
+            }
+        });
+        keep_together(ui, "compare", |ui| {
+            ui.separator();
+            compare_ui(ui, app, screen, &scene);
+        });
+    }
+    keep_together(ui, "windows", |ui| {
+        ui.separator();
+        let s = &mut app.sound;
+        if compact {
+            ui.menu_button("More", |ui| {
+                if windows_ui(ui, s) {
+                    ui.close();
+                }
+            })
+            .response
+            .on_hover_text("The blind test and WAV export.");
+        } else {
+            windows_ui(ui, s);
         }
         ui.separator();
-        compare_ui(ui, app, screen, &scene);
-    }
-    let s = &mut app.sound;
-    ui.separator();
-    if ui.button("Blind test...").on_hover_text("Can you hear the difference? Take an ABX test.").clicked() {
-        s.abx_open = true;
-    }
-    if ui.button("Export WAV...").on_hover_text("Write what you hear to a WAV file.").clicked() {
-        s.export_open = true;
-    }
-    ui.separator();
-    let color = if status.visual_only { theme.warning } else { theme.text_weak };
-    let line = ui.label(RichText::new(&status.line).color(color));
-    if !status.detail.is_empty() {
-        line.on_hover_text(&status.detail);
-    }
-    if let Some(problem) = &status.problem {
-        ui.label(RichText::new(problem).color(theme.warning));
-    }
+    });
     let mut retry = false;
     if status.visual_only {
-        retry = ui.button("Retry sound").on_hover_text("Try to open the audio device again.").clicked();
+        // Short of room, the button says less (the status beside it says what is wrong).
+        let text = if compact { "Retry" } else { "Retry sound" };
+        retry = keep_together(ui, "retry", |ui| {
+            ui.button(text).on_hover_text("Retry sound: try to open the audio device again.").clicked()
+        });
+    }
+    status_ui(ui, status, theme);
+    retry
+}
+
+/// The buttons that open the blind test and the export; true when one was clicked.
+fn windows_ui(ui: &mut Ui, s: &mut SoundUi) -> bool {
+    let abx = ui.button("Blind test...").on_hover_text("Can you hear the difference? Take an ABX test.").clicked();
+    let export = ui.button("Export WAV...").on_hover_text("Write what you hear to a WAV file.").clicked();
+    s.abx_open |= abx;
+    s.export_open |= export;
+    abx || export
+}
+
+/// Below this width, in units of the theme's body text size, the bar folds the blind test
+/// and the export into a menu so that it keeps one line with room for the status (the whole
+/// bar takes about 70 of them: 980 points in the dark theme, 1260 in the projector's).
+const BAR_FULL_EMS: f32 = 88.0;
+
+/// Width of the volume slider, points: short, so the bar keeps one line.
+const VOLUME_SLIDER_W: f32 = 90.0;
+
+/// The least room the status takes on the bar's line, in characters of small text; with less
+/// it goes to a line of its own.
+const STATUS_MIN_CHARS: f32 = 16.0;
+
+/// The engine's status at the end of the bar, in small type on one line: elided to the room
+/// left (the whole of it, and why, on hover), with the output level and the protection.
+fn status_ui(ui: &mut Ui, status: &SoundStatus, theme: &Theme) {
+    let small = ui.text_style_height(&egui::TextStyle::Small);
+    // What is left of this line (a wrapping row's `available_width` is the whole row).
+    if ui.available_size_before_wrap().x < STATUS_MIN_CHARS * 0.55 * small {
+        ui.end_row();
+    }
+    let color = if status.visual_only { theme.warning } else { theme.text_weak };
+    let mut parts = Vec::new();
+    if let Some(problem) = &status.problem {
+        parts.push((problem.clone(), theme.warning));
     }
     if status.underruns > 0 {
-        ui.label(RichText::new(format!("{} underruns", status.underruns)).small().color(theme.warning))
-            .on_hover_text("Times the device ran out of sound to play (a gap). The buffer grows when they repeat.");
+        parts.push((format!("{} underruns", status.underruns), theme.warning));
     }
+    if !status.visual_only && status.protection_db > 0.1 {
+        parts.push((format!("protect -{:.0} dB", status.protection_db), theme.warning));
+    }
+    parts.push((status.line.clone(), color));
     if !status.visual_only {
         let peak = if status.output_peak_dbfs.is_finite() {
             format!("out {:.0} dBFS", status.output_peak_dbfs)
         } else {
             "out silent".to_string()
         };
-        ui.label(RichText::new(peak).small().color(theme.text_weak))
-            .on_hover_text("The loudest sample sent to the speakers lately, after the volume.");
+        parts.push((peak, theme.text_weak));
+    }
+    let mut job = egui::text::LayoutJob::default();
+    for (i, (text, color)) in parts.iter().enumerate() {
+        let sep = if i == 0 { "" } else { "  ·  " };
+        job.append(sep, 0.0, egui::TextFormat::simple(egui::FontId::proportional(theme.small_size), theme.text_weak));
+        job.append(text, 0.0, egui::TextFormat::simple(egui::FontId::proportional(theme.small_size), *color));
+    }
+    let mut tip = parts.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join("\n");
+    if !status.detail.is_empty() {
+        tip.push_str("\n\n");
+        tip.push_str(&status.detail);
+    }
+    if !status.visual_only {
+        tip.push_str("\n\nout: the loudest sample sent to the speakers lately, after the volume.");
         if status.protection_db > 0.1 {
-            ui.label(RichText::new(format!("protect -{:.0} dB", status.protection_db)).small().color(theme.warning))
-                .on_hover_text("The safety limiter is turning the output down.");
+            tip.push_str(" protect: the safety limiter is turning the output down.");
         }
     }
-    retry
+    if status.underruns > 0 {
+        tip.push_str(
+            "\n\nunderruns: times the device ran out of sound to play (a gap). The buffer grows when they repeat.",
+        );
+    }
+    let room = egui::vec2(ui.available_size_before_wrap().x, ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(room, egui::Layout::left_to_right(egui::Align::Center), |ui| {
+        ui.add(egui::Label::new(job).truncate()).on_hover_text(tip);
+    });
 }
 
 fn compare_ui(ui: &mut Ui, app: &mut AppUi, screen: Screen, scene: &Scene) {
@@ -443,15 +554,33 @@ fn compare_ui(ui: &mut Ui, app: &mut AppUi, screen: Screen, scene: &Scene) {
         Compare::Held { .. } => Mode::Held,
     };
     let mut choice = mode;
-    ui.label("Compare with").on_hover_text(
-        "A/B: compare what you hear (A) with another point of the chain, or with settings held earlier.",
-    );
-    ui.selectable_value(&mut choice, Mode::Off, "nothing").on_hover_text("Hear A only.");
-    ui.selectable_value(&mut choice, Mode::Point, "another point").on_hover_text(
-        "B is another point of the same settings: the analog source against the output, the bus against the master...",
-    );
-    ui.selectable_value(&mut choice, Mode::Held, "held settings")
-        .on_hover_text("B keeps the settings as they are now; change them and compare A (new) with B (held).");
+    let names = [
+        (Mode::Off, "nothing", "Hear A only."),
+        (
+            Mode::Point,
+            "another point",
+            "B is another point of the same settings: the analog source against the output, the bus against the master...",
+        ),
+        (
+            Mode::Held,
+            "held settings",
+            "B keeps the settings as they are now; change them and compare A (new) with B (held).",
+        ),
+    ];
+    let label = ui.label("Compare with");
+    let selected = names.iter().find(|n| n.0 == mode).map_or("nothing", |n| n.1);
+    egui::ComboBox::from_id_salt("compare_with")
+        .selected_text(selected)
+        .show_ui(ui, |ui| {
+            for (m, name, tip) in names {
+                ui.selectable_value(&mut choice, m, name).on_hover_text(tip);
+            }
+        })
+        .response
+        .labelled_by(label.id)
+        .on_hover_text(
+            "A/B: compare what you hear (A) with another point of the chain, or with settings held earlier.",
+        );
     if choice != mode {
         app.sound.compare = match choice {
             Mode::Point => Compare::Point {
@@ -473,7 +602,7 @@ fn compare_ui(ui: &mut Ui, app: &mut AppUi, screen: Screen, scene: &Scene) {
         Compare::Off => return,
         Compare::Point { converter_tap, desk_stage } => {
             ui.label("B:");
-            point_combo(ui, "listen_b", screen, converter_tap, desk_stage, scene);
+            point_combo(ui, "listen_b", screen, converter_tap, desk_stage, scene).on_hover_text("B: the other point.");
         }
         Compare::Held { label, .. } => {
             ui.label(format!("B: {label}"));

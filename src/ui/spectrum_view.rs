@@ -8,9 +8,10 @@ use egui_plot::{Arrows, GridInput, GridMark, Line, LineStyle, Plot, PlotPoint, P
 use crate::dsp::converter::ConverterParams;
 use crate::dsp::filter::AaFilterKind;
 use crate::sim::converter_view::ConverterSnapshot;
+use crate::ui::layout::PLOT_MIN_HEIGHT;
 use crate::ui::plot_data::log_decimate;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{LegendMark, hz_short, legend_row};
+use crate::ui::widgets::{LegendMark, hz_short, legend_row, name_plot};
 
 /// Lowest frequency shown.
 pub const LOW_HZ: f64 = 10.0;
@@ -80,8 +81,8 @@ pub fn spectrum_ui(
     if !hide_aliases && snap.aliases.iter().any(|a| a.visible) {
         legend.push((LegendMark::Dot, theme.alias, "above Nyquist, and where it folds to"));
     }
-    legend_row(ui, &legend);
-    let height = (height - 24.0).max(60.0);
+    let legend_h = legend_row(ui, &legend);
+    let height = (height - legend_h).max(PLOT_MIN_HEIGHT);
     let mut plot = Plot::new("spectrum")
         .height(height)
         .x_axis_label("frequency (Hz, log)")
@@ -103,56 +104,64 @@ pub fn spectrum_ui(
     if reset {
         plot = plot.reset();
     }
-    plot.show(ui, |plot_ui| {
-        let nx = nyq.log10();
-        // The region above Nyquist: what the samples cannot hold.
-        plot_ui.polygon(
-            Polygon::new(
-                "",
-                vec![[nx, floor - 100.0], [hi.log10() + 1.0, floor - 100.0], [hi.log10() + 1.0, 100.0], [nx, 100.0]],
-            )
-            .fill_color(theme.nyquist.gamma_multiply(0.08))
-            .stroke(egui::Stroke::NONE),
-        );
-        plot_ui.vline(
-            VLine::new("Nyquist (fs/2)", nx)
-                .color(theme.nyquist)
-                .style(LineStyle::dashed_loose())
-                .width(theme.line_width),
-        );
-        plot_ui.text(
-            Text::new("", PlotPoint::new(nx, 4.0), format!("Nyquist {} ", hz_short(nyq)))
-                .color(theme.nyquist)
-                .anchor(egui::Align2::RIGHT_TOP),
-        );
-        plot_ui.line(Line::new("output spectrum", points).color(theme.spectrum).width(theme.line_width.min(2.0)));
-        if params.aa_filter.kind != AaFilterKind::Off {
-            let curve: Vec<[f64; 2]> = snap
-                .filter_curve
-                .iter()
-                .filter(|p| p[0] >= lo && p[0] <= hi)
-                .map(|p| [p[0].log10(), p[1].max(floor - 10.0)])
-                .collect();
-            plot_ui.line(
-                Line::new("anti-alias filter", curve)
-                    .color(theme.filter)
-                    .style(LineStyle::dashed_dense())
+    let drawn = ui.scope(|ui| {
+        plot.show(ui, |plot_ui| {
+            let nx = nyq.log10();
+            // The region above Nyquist: what the samples cannot hold.
+            plot_ui.polygon(
+                Polygon::new(
+                    "",
+                    vec![
+                        [nx, floor - 100.0],
+                        [hi.log10() + 1.0, floor - 100.0],
+                        [hi.log10() + 1.0, 100.0],
+                        [nx, 100.0],
+                    ],
+                )
+                .fill_color(theme.nyquist.gamma_multiply(0.08))
+                .stroke(egui::Stroke::NONE),
+            );
+            plot_ui.vline(
+                VLine::new("Nyquist (fs/2)", nx)
+                    .color(theme.nyquist)
+                    .style(LineStyle::dashed_loose())
                     .width(theme.line_width),
             );
-        }
-        plot_ui.hline(
-            egui_plot::HLine::new(
-                format!("theory noise floor, {} (per bin)", bits_label(params)),
-                snap.theory_noise_per_bin_dbfs,
-            )
-            .color(theme.theory)
-            .style(LineStyle::dashed_loose())
-            .width(theme.line_width),
-        );
-        if !hide_aliases {
-            draw_aliases(plot_ui, snap, lo, theme);
-        }
+            plot_ui.text(
+                Text::new("", PlotPoint::new(nx, 4.0), format!("Nyquist {} ", hz_short(nyq)))
+                    .color(theme.nyquist)
+                    .anchor(egui::Align2::RIGHT_TOP),
+            );
+            plot_ui.line(Line::new("output spectrum", points).color(theme.spectrum).width(theme.line_width.min(2.0)));
+            if params.aa_filter.kind != AaFilterKind::Off {
+                let curve: Vec<[f64; 2]> = snap
+                    .filter_curve
+                    .iter()
+                    .filter(|p| p[0] >= lo && p[0] <= hi)
+                    .map(|p| [p[0].log10(), p[1].max(floor - 10.0)])
+                    .collect();
+                plot_ui.line(
+                    Line::new("anti-alias filter", curve)
+                        .color(theme.filter)
+                        .style(LineStyle::dashed_dense())
+                        .width(theme.line_width),
+                );
+            }
+            plot_ui.hline(
+                egui_plot::HLine::new(
+                    format!("theory noise floor, {} (per bin)", bits_label(params)),
+                    snap.theory_noise_per_bin_dbfs,
+                )
+                .color(theme.theory)
+                .style(LineStyle::dashed_loose())
+                .width(theme.line_width),
+            );
+            if !hide_aliases {
+                draw_aliases(plot_ui, snap, lo, theme);
+            }
+        })
     });
+    name_plot(&drawn.response, "spectrum");
 }
 
 /// Aliases: each analog component above Nyquist, and for the two strongest a bracket below the
@@ -187,10 +196,9 @@ fn draw_aliases(plot_ui: &mut egui_plot::PlotUi<'_>, snap: &ConverterSnapshot, l
         let label = egui::RichText::new(format!("{} -> {}", hz_short(a.original_hz), hz_short(a.alias_hz)))
             .monospace()
             .strong();
+        // Under the bracket, ending at the original: inside the plot however narrow it is.
         plot_ui.text(
-            Text::new("", PlotPoint::new(0.5 * (ox + tx), depth - 1.0), label)
-                .color(theme.alias)
-                .anchor(egui::Align2::CENTER_TOP),
+            Text::new("", PlotPoint::new(ox, depth - 1.0), label).color(theme.alias).anchor(egui::Align2::RIGHT_TOP),
         );
     }
 }

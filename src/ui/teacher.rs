@@ -10,7 +10,6 @@ use crate::settings::{SCALE_RANGE, SCALE_STEP, clamp_scale};
 use crate::sim::demos::DemoLibrary;
 use crate::ui::app_ui::{AppUi, Screen};
 use crate::ui::converter_controls::RATE_PRESETS;
-use crate::ui::converter_screen::ConverterView;
 use crate::ui::theme::{Theme, ThemeKind};
 
 /// What a teacher changes for the class, beside the screens' own settings.
@@ -34,6 +33,17 @@ pub struct TeacherUi {
     pub note: String,
     /// The last message (text, is an error).
     pub message: Option<(String, bool)>,
+    /// A menu of the top bar to open on the next frame (`--open view`, for pictures of it).
+    pub open_menu: Option<TopMenu>,
+}
+
+/// The top bar's menus that can be opened from the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TopMenu {
+    /// The Demos menu.
+    Demos,
+    /// The View menu.
+    View,
 }
 
 impl Default for TeacherUi {
@@ -48,6 +58,7 @@ impl Default for TeacherUi {
             save_name: String::new(),
             note: String::new(),
             message: None,
+            open_menu: None,
         }
     }
 }
@@ -361,21 +372,7 @@ pub fn run_command(app: &mut AppUi, command: Command, demos: usize) -> Outcome {
             pins.list.clear();
             pins.placing = None;
         }
-        Command::Focus => {
-            if app.screen == Screen::Converter {
-                use ConverterView::{Bits, Error, Spectrum, Time};
-                app.converter.focus = match app.converter.focus {
-                    None => Some(Time),
-                    Some(Time) => Some(Spectrum),
-                    Some(Spectrum) => Some(Error),
-                    Some(Error) => Some(Bits),
-                    Some(Bits) => None,
-                };
-                app.converter.reset_views = true;
-            } else {
-                app.teacher.message = Some(("focus: on the converter screen (C)".into(), true));
-            }
-        }
+        Command::Focus => next_focus(app),
         Command::Screenshot => out.request = Some(TeacherRequest::Screenshot),
         Command::Csv => out.request = Some(TeacherRequest::Csv),
         Command::Help => app.teacher.help = !app.teacher.help,
@@ -408,6 +405,55 @@ pub fn pins_of(app: &mut AppUi) -> &mut crate::ui::pins::Pins {
     }
 }
 
+/// The focus layout: one view of the screen full size, the next one, then all of them again
+/// (views a lesson hides are skipped).
+fn next_focus(app: &mut AppUi) {
+    match app.screen {
+        Screen::Converter => {
+            let shown = app.converter.shown_views();
+            app.converter.focus = cycle_focus(&shown, app.converter.focus);
+            app.converter.reset_views = true;
+        }
+        Screen::Chain => {
+            let shown = app.chain.shown_views();
+            app.chain.focus = cycle_focus(&shown, app.chain.focus);
+        }
+    }
+}
+
+/// After `now`: the next of `views`, or none after the last.
+fn cycle_focus<T: Copy + PartialEq>(views: &[T], now: Option<T>) -> Option<T> {
+    match now.and_then(|v| views.iter().position(|x| *x == v)) {
+        None => views.first().copied(),
+        Some(i) => views.get(i + 1).copied(),
+    }
+}
+
+/// The focus submenu: every view of the screen on show, and "all views".
+fn focus_menu_ui(ui: &mut Ui, app: &mut AppUi) {
+    match app.screen {
+        Screen::Converter => {
+            let mut choices = vec![(None, "All views")];
+            choices.extend(app.converter.shown_views().into_iter().map(|v| (Some(v), v.menu_name())));
+            for (v, name) in choices {
+                if ui.radio(app.converter.focus == v, name).clicked() {
+                    app.converter.focus = v;
+                    app.converter.reset_views = true;
+                }
+            }
+        }
+        Screen::Chain => {
+            let mut choices = vec![(None, "All views")];
+            choices.extend(app.chain.shown_views().into_iter().map(|v| (Some(v), v.menu_name())));
+            for (v, name) in choices {
+                if ui.radio(app.chain.focus == v, name).clicked() {
+                    app.chain.focus = v;
+                }
+            }
+        }
+    }
+}
+
 /// The View menu: theme, scale, full screen, focus, hide readouts, freeze, pins, shortcuts.
 pub fn view_menu_ui(ui: &mut Ui, app: &mut AppUi) -> Vec<Command> {
     let mut commands = Vec::new();
@@ -431,22 +477,8 @@ pub fn view_menu_ui(ui: &mut Ui, app: &mut AppUi) -> Vec<Command> {
     let fs = if app.teacher.fullscreen { "Leave full screen" } else { "Full screen" };
     item(ui, fs.into(), Command::Fullscreen, &mut commands);
     ui.separator();
+    ui.menu_button("Focus on one view", |ui| focus_menu_ui(ui, app));
     ui.add_enabled_ui(app.screen == Screen::Converter, |ui| {
-        ui.menu_button("Focus on one view", |ui| {
-            let views = [
-                (None, "All views"),
-                (Some(ConverterView::Time), "Time view"),
-                (Some(ConverterView::Spectrum), "Spectrum"),
-                (Some(ConverterView::Error), "Quantization error"),
-                (Some(ConverterView::Bits), "Bits: SNR and meter"),
-            ];
-            for (v, name) in views {
-                if ui.radio(app.converter.focus == v, name).clicked() {
-                    app.converter.focus = v;
-                    app.converter.reset_views = true;
-                }
-            }
-        });
         let hide = if app.converter.hide_readouts { "Reveal the readouts" } else { "Hide the readouts" };
         item(ui, hide.into(), Command::HideReveal, &mut commands);
     });
@@ -512,27 +544,77 @@ pub fn demos_menu_ui(ui: &mut Ui, app: &mut AppUi, demos: &DemoLibrary) -> Optio
     request
 }
 
-/// The `?` overlay: every shortcut, written from [`BINDINGS`].
+/// The `?` overlay: every shortcut, written from [`BINDINGS`], in as many columns as the
+/// window's height needs; scrolling only when the window is too small even for those (a large
+/// UI scale on a small screen).
 pub fn shortcuts_overlay_ui(ctx: &egui::Context, open: &mut bool, theme: &Theme) {
     let mut still_open = *open;
+    let screen = ctx.content_rect();
+    let style = ctx.global_style();
+    let font = |t: egui::TextStyle| t.resolve(&style);
+    let measure = |text: &str, font: egui::FontId| {
+        ctx.fonts_mut(|f| f.layout_no_wrap(text.to_string(), font, egui::Color32::PLACEHOLDER).size())
+    };
+    let key_w = BINDINGS.iter().map(|b| measure(b.label, font(egui::TextStyle::Monospace)).x).fold(0.0, f32::max);
+    let what_w = BINDINGS.iter().map(|b| measure(b.what, font(egui::TextStyle::Body)).x).fold(0.0, f32::max);
+    let row_h = measure("Ag", font(egui::TextStyle::Body)).y.max(style.spacing.interact_size.y) + OVERLAY_ROW_GAP;
+    let column_w = key_w + what_w + 2.5 * OVERLAY_COLUMN_GAP;
+    // The window's title bar, margins and the note under the list: about five rows.
+    let room = screen.height() - 2.0 * OVERLAY_MARGIN - 5.0 * row_h;
+    let wanted = BINDINGS.len().div_ceil(((room / row_h).floor() as usize).max(1));
+    let fit = (((screen.width() - 2.0 * OVERLAY_MARGIN) / column_w).floor() as usize).max(1);
+    let columns = wanted.min(fit);
+    let per_column = BINDINGS.len().div_ceil(columns);
     egui::Window::new("Keyboard shortcuts")
         .open(&mut still_open)
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+        .max_width(screen.width() - 2.0 * OVERLAY_MARGIN)
         .show(ctx, |ui| {
-            egui::Grid::new("shortcuts").num_columns(2).spacing([24.0, 6.0]).striped(true).show(ui, |ui| {
-                for b in BINDINGS {
-                    ui.label(RichText::new(b.label).monospace().strong().color(theme.text));
-                    ui.label(b.what);
-                    ui.end_row();
-                }
+            // Never taller than the window: the list scrolls when even its columns do not fit.
+            // (`min_scrolled_height` too: else a scrolling list keeps to egui's default window
+            // height, 420 points, on any screen.)
+            let list_h = room + 2.0 * row_h;
+            egui::ScrollArea::vertical().max_height(list_h).min_scrolled_height(list_h).show(ui, |ui| {
+                let drawn = egui::Grid::new("shortcuts")
+                    .num_columns(3 * columns - 1)
+                    .spacing([OVERLAY_COLUMN_GAP / 2.0, OVERLAY_ROW_GAP])
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for row in 0..per_column {
+                            for c in 0..columns {
+                                if c > 0 {
+                                    // A gap between the columns of keys.
+                                    ui.allocate_space(egui::vec2(OVERLAY_COLUMN_GAP, 0.0));
+                                }
+                                if let Some(b) = BINDINGS.get(c * per_column + row) {
+                                    ui.label(RichText::new(b.label).monospace().strong().color(theme.text));
+                                    ui.label(b.what);
+                                } else {
+                                    ui.label("");
+                                    ui.label("");
+                                }
+                            }
+                            ui.end_row();
+                        }
+                    });
+                ui.add_space(6.0);
+                // The note wraps to the columns' width rather than widening the window.
+                ui.allocate_ui(egui::vec2(drawn.response.rect.width(), 0.0), |ui| {
+                    ui.label(
+                        RichText::new("Tab moves between controls; Space or Enter presses; arrows change a slider.")
+                            .color(theme.text_weak),
+                    );
+                });
             });
-            ui.add_space(6.0);
-            ui.label(
-                RichText::new("Tab moves between controls; Space or Enter presses; arrows change a slider.")
-                    .color(theme.text_weak),
-            );
         });
     *open = still_open;
 }
+
+/// Space between the overlay and the window's edges, points.
+const OVERLAY_MARGIN: f32 = 16.0;
+/// Space between the overlay's rows, points.
+const OVERLAY_ROW_GAP: f32 = 6.0;
+/// Space between a key and what it does, points.
+const OVERLAY_COLUMN_GAP: f32 = 24.0;

@@ -4,6 +4,9 @@
 use egui::{Color32, FontId, Stroke, TextStyle, Visuals};
 use serde::{Deserialize, Serialize};
 
+/// Width of a slider's track, points.
+pub const SLIDER_W: f32 = 150.0;
+
 /// Which set of tokens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
@@ -184,6 +187,13 @@ impl Theme {
         }
     }
 
+    /// A size laid out for the dark theme's 14-point text, grown with this theme's text (a
+    /// strip that fits its labels in one theme fits them in the other).
+    #[must_use]
+    pub fn scaled(&self, points_at_14: f32) -> f32 {
+        points_at_14 * self.body_size / 14.0
+    }
+
     /// A stroke of the theme's line width in `color`.
     #[must_use]
     pub fn stroke(&self, color: Color32) -> Stroke {
@@ -217,7 +227,7 @@ impl Theme {
             style.text_styles.insert(TextStyle::Small, FontId::proportional(small));
             style.text_styles.insert(TextStyle::Monospace, FontId::monospace(body - 1.0));
             style.spacing.item_spacing = egui::vec2(8.0, 5.0);
-            style.spacing.slider_width = 150.0;
+            style.spacing.slider_width = SLIDER_W;
             style.spacing.interact_size.y = body + 6.0;
         });
     }

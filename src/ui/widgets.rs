@@ -95,7 +95,8 @@ pub fn hidden_view_ui(ui: &mut Ui, size: egui::Vec2, what: &str) {
     } else {
         "?".to_string()
     };
-    ui.put(
+    // `place`, not `put`: the box takes exactly its size, like the view it stands for.
+    ui.place(
         rect.shrink(2.0),
         egui::Label::new(egui::RichText::new(text).small().weak()).wrap_mode(egui::TextWrapMode::Truncate),
     )
@@ -124,48 +125,77 @@ pub enum LegendMark {
 }
 
 /// A row of coloured legend entries above a plot (readable on any background, never covering
-/// the data).
-pub fn legend_row(ui: &mut Ui, entries: &[(LegendMark, egui::Color32, &str)]) {
+/// the data). Entries wrap onto more rows when the plot is narrow, each mark staying with its
+/// words; returns the height used (rows and the gap after them).
+pub fn legend_row(ui: &mut Ui, entries: &[(LegendMark, egui::Color32, &str)]) -> f32 {
+    let top = ui.cursor().top();
     ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().item_spacing.x = 6.0;
-        let size = ui.text_style_height(&egui::TextStyle::Small);
+        ui.spacing_mut().item_spacing.x = 12.0;
         for &(mark, color, label) in entries {
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(size * 1.6, size), egui::Sense::hover());
-            let p = ui.painter();
-            let c = rect.center();
-            let r = size * 0.32;
-            let stroke = egui::Stroke::new(2.5, color);
-            match mark {
-                LegendMark::Line => {
-                    p.line_segment([rect.left_center(), rect.right_center()], stroke);
-                }
-                LegendMark::Dashed => {
-                    let w = rect.width() / 5.0;
-                    for i in [0.0, 2.0, 4.0] {
-                        let x = rect.left() + i * w;
-                        p.line_segment([egui::pos2(x, c.y), egui::pos2(x + w, c.y)], stroke);
-                    }
-                }
-                LegendMark::Dot => {
-                    p.circle_filled(c, r, color);
-                }
-                LegendMark::Square => {
-                    p.rect_filled(egui::Rect::from_center_size(c, egui::vec2(2.0 * r, 2.0 * r)), 0.0, color);
-                }
-                LegendMark::Diamond => {
-                    let pts = vec![
-                        c + egui::vec2(0.0, -r * 1.3),
-                        c + egui::vec2(r * 1.3, 0.0),
-                        c + egui::vec2(0.0, r * 1.3),
-                        c + egui::vec2(-r * 1.3, 0.0),
-                    ];
-                    p.add(egui::Shape::convex_polygon(pts, color, egui::Stroke::NONE));
-                }
-            }
-            ui.label(egui::RichText::new(label).small());
-            ui.add_space(6.0);
+            legend_entry_ui(ui, mark, color, label);
         }
     });
+    ui.cursor().top() - top
+}
+
+/// One legend entry, a mark and its words, laid out as one widget so that a wrapping row never
+/// parts them.
+fn legend_entry_ui(ui: &mut Ui, mark: LegendMark, color: egui::Color32, label: &str) {
+    let size = ui.text_style_height(&egui::TextStyle::Small);
+    let text_color = ui.visuals().text_color();
+    let galley = egui::WidgetText::from(egui::RichText::new(label).small()).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Extend),
+        f32::INFINITY,
+        egui::TextStyle::Small,
+    );
+    let mark_w = size * 1.6;
+    let gap = 6.0;
+    let (rect, response) = ui.allocate_exact_size(
+        egui::vec2(mark_w + gap + galley.size().x, galley.size().y.max(size)),
+        egui::Sense::hover(),
+    );
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Label, true, label));
+    let mark_rect = egui::Rect::from_min_size(rect.min, egui::vec2(mark_w, rect.height()));
+    let p = ui.painter();
+    let c = mark_rect.center();
+    let r = size * 0.32;
+    let stroke = egui::Stroke::new(2.5, color);
+    match mark {
+        LegendMark::Line => {
+            p.line_segment([mark_rect.left_center(), mark_rect.right_center()], stroke);
+        }
+        LegendMark::Dashed => {
+            let w = mark_rect.width() / 5.0;
+            for i in [0.0, 2.0, 4.0] {
+                let x = mark_rect.left() + i * w;
+                p.line_segment([egui::pos2(x, c.y), egui::pos2(x + w, c.y)], stroke);
+            }
+        }
+        LegendMark::Dot => {
+            p.circle_filled(c, r, color);
+        }
+        LegendMark::Square => {
+            p.rect_filled(egui::Rect::from_center_size(c, egui::vec2(2.0 * r, 2.0 * r)), 0.0, color);
+        }
+        LegendMark::Diamond => {
+            let pts = vec![
+                c + egui::vec2(0.0, -r * 1.3),
+                c + egui::vec2(r * 1.3, 0.0),
+                c + egui::vec2(0.0, r * 1.3),
+                c + egui::vec2(-r * 1.3, 0.0),
+            ];
+            p.add(egui::Shape::convex_polygon(pts, color, egui::Stroke::NONE));
+        }
+    }
+    let text_pos = egui::pos2(mark_rect.right() + gap, rect.center().y - galley.size().y / 2.0);
+    p.galley(text_pos, galley, text_color);
+}
+
+/// Names a plot for assistive technology, as an image with this label: `plot` is the response
+/// of the plot's whole area, axes included.
+pub fn name_plot(plot: &Response, name: &str) {
+    plot.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Image, true, name));
 }
 
 /// "44.1 kHz", "192 kHz", "1.5 kHz", "800 Hz".
