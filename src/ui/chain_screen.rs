@@ -293,7 +293,8 @@ fn desk_ui(ui: &mut Ui, state: &mut ChainUi, snap: &ChainSnapshot, theme: &Theme
 }
 
 /// A labelled number that can be dragged or typed.
-fn number(
+/// A labelled number with its range, unit and tooltip.
+pub(crate) fn number(
     ui: &mut Ui,
     label: &str,
     value: &mut f64,
@@ -397,6 +398,29 @@ fn track_strip_ui(
     });
 }
 
+/// The ADC's word length, labelled "ADC", as a drop-down.
+pub(crate) fn adc_bits_ui(ui: &mut Ui, id: impl std::hash::Hash + std::fmt::Debug, bits: &mut BitDepth) {
+    ui.horizontal(|ui| {
+        ui.label("ADC").on_hover_text("The converter's word length: its noise floor, and its 0 dBFS wall.");
+        egui::ComboBox::from_id_salt(id)
+            .width(64.0)
+            .selected_text(if *bits == BitDepth::Float32 { "float".to_string() } else { format!("{bits} bit") })
+            .show_ui(ui, |ui| {
+                for b in [
+                    BitDepth::Fixed(8),
+                    BitDepth::Fixed(12),
+                    BitDepth::Fixed(16),
+                    BitDepth::Fixed(20),
+                    BitDepth::Fixed(24),
+                    BitDepth::Float32,
+                ] {
+                    let text = if b == BitDepth::Float32 { "32-bit float".to_string() } else { format!("{b} bit") };
+                    ui.selectable_value(bits, b, text);
+                }
+            });
+    });
+}
+
 /// The controls above a strip's meters: preamp, converter, clip gain, insert, pan and mute.
 fn track_controls_ui(
     ui: &mut Ui,
@@ -414,25 +438,7 @@ fn track_controls_ui(
         " dB",
         "Preamp: analog gain before the converter. Aim for peaks of -12 to -6 dBFS.",
     );
-    ui.horizontal(|ui| {
-        ui.label("ADC").on_hover_text("The converter's word length: its noise floor, and its 0 dBFS wall.");
-        egui::ComboBox::from_id_salt(("bits", i))
-            .width(64.0)
-            .selected_text(if t.bits == BitDepth::Float32 { "float".to_string() } else { format!("{} bit", t.bits) })
-            .show_ui(ui, |ui| {
-                for b in [
-                    BitDepth::Fixed(8),
-                    BitDepth::Fixed(12),
-                    BitDepth::Fixed(16),
-                    BitDepth::Fixed(20),
-                    BitDepth::Fixed(24),
-                    BitDepth::Float32,
-                ] {
-                    let text = if b == BitDepth::Float32 { "32-bit float".to_string() } else { format!("{b} bit") };
-                    ui.selectable_value(&mut t.bits, b, text);
-                }
-            });
-    });
+    adc_bits_ui(ui, ("bits", i), &mut t.bits);
     number(
         ui,
         "Clip",
