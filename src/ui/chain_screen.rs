@@ -42,6 +42,8 @@ pub struct ChainUi {
     pub pins: crate::ui::pins::Pins,
     /// Whole views a lesson step hides (meters, loudness, the stage's waveform and spectrum).
     pub hidden: ViewSet,
+    /// The input track's preamp and word length.
+    pub input: crate::sim::input_track::InputControls,
 }
 
 impl Default for ChainUi {
@@ -62,12 +64,14 @@ impl ChainUi {
             restrictions: crate::ui::widgets::Restrictions::default(),
             pins: crate::ui::pins::Pins::default(),
             hidden: ViewSet::EMPTY,
+            input: crate::sim::input_track::InputControls::default(),
         }
     }
 }
 
 /// What the desk asks the app to do.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[allow(clippy::struct_excessive_bools, reason = "each is one request from the desk")]
 pub struct ChainActions {
     /// The scene's settings changed.
     pub scene_changed: bool,
@@ -87,6 +91,8 @@ pub struct ChainActions {
     pub example: Option<usize>,
     /// Ask the user to choose files (the web page's picker): scenes, lessons, audio files.
     pub pick_files: bool,
+    /// Open the input track (live input from the default input device).
+    pub open_input: bool,
 }
 
 const TRACK_W: f32 = 118.0;
@@ -169,6 +175,13 @@ fn toolbar_ui(ui: &mut Ui, state: &mut ChainUi, actions: &mut ChainActions) {
             .clicked()
         {
             actions.add_track.clone_from(&path);
+        }
+        if ui
+            .button("Live input")
+            .on_hover_text("Open an input track: your microphone through a preamp and an ADC, recorded as takes.")
+            .clicked()
+        {
+            actions.open_input = true;
         }
         if ui.button("Reset meters").on_hover_text("Forget peaks, clips and loudness so far.").clicked() {
             actions.reset_meters = true;

@@ -11,6 +11,7 @@ use crate::ui::theme::Theme;
 
 /// What the student did on the input track.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools, reason = "each is one request from the panel")]
 pub struct InputActions {
     /// Preamp or word length changed.
     pub changed: bool,
