@@ -6,7 +6,8 @@
 //! 1. a 1 kHz tone at -6 dBFS comes back at 1 kHz and -6 dBFS (within 1 dB) at 0 dB of preamp;
 //! 2. a 997 Hz tone at -3 dBFS through +6 dB of preamp clips on the share of its samples that
 //!    theory gives (|x| >= 1 after the gain);
-//! 3. no server to connect to: exit 2 with a one-line reason, and no file.
+//! 3. no server to connect to: exit 2 with a one-line reason, and no file;
+//! 4. the sink (and so the source) unloaded while recording: exit 2 with a one-line reason.
 //!
 //! Needs `pulseaudio`, `pulseaudio-utils` and `libasound2-plugins` (`.ci/setup` installs them).
 
@@ -173,4 +174,29 @@ fn no_input_device_is_a_one_line_error_and_exit_code_2() {
     assert!(!take.exists(), "no take written");
     assert!(started.elapsed() < Duration::from_secs(10), "it does not hang");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_input_that_goes_away_while_recording_is_a_one_line_error_and_exit_code_2() {
+    let _one = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let server = Server::start("input-lost");
+    let tone = tone_file(&server.dir, 1000.0, -6.0, 20.0);
+    let _player = server.play(&tone);
+    let take = server.dir.join("take.wav");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_headroom-lab"));
+    cmd.args(["record", "--seconds", "10", "--out"]).arg(&take).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let child = server.env(&mut cmd).spawn().expect("record runs");
+    std::thread::sleep(Duration::from_millis(2500));
+    // The sink goes, and its monitor (the default source) with it.
+    assert!(server.pactl(&["unload-module", "module-null-sink"]), "the sink unloads");
+    let started = Instant::now();
+    let out = child.wait_with_output().expect("record ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!("{stderr}");
+    assert_eq!(out.status.code(), Some(2), "exit code");
+    let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    assert!(last.starts_with("error: the input "), "{last:?}");
+    // Reported as a failure, or at the latest after the 3 s without sound: not at the take's end.
+    assert!(started.elapsed() < Duration::from_secs(5), "it ended {:?} after the loss", started.elapsed());
+    assert!(!take.exists(), "no take written");
 }
