@@ -74,3 +74,22 @@ fn too_much_preamp_lights_the_adc_clip_light() {
     let _ = h.get_by_label_contains("Input ADC clip: ");
     let _ = h.get_by_label("Input clip");
 }
+
+#[test]
+fn live_input_on_the_desk_asks_for_the_input_track() {
+    use headroom_lab::sim::chain_view::ChainSnapshot;
+    use headroom_lab::ui::chain_screen::{ChainUi, chain_screen_ui};
+    let theme = Theme::dark();
+    let snap = ChainSnapshot::default();
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 720.0)).build_ui_state(
+        move |ui, (desk, asked): &mut (ChainUi, bool)| {
+            *asked |= chain_screen_ui(ui, desk, &snap, &theme).open_input;
+        },
+        (ChainUi::default(), false),
+    );
+    h.run();
+    assert!(!h.state().1, "nothing opens the input by itself");
+    h.get_by_label("Live input").click();
+    h.run();
+    assert!(h.state().1, "the button asks for the input track");
+}
