@@ -61,6 +61,11 @@ fn run_with(args: &RecordArgs, backend: &mut dyn InputBackend) -> Result<(), Cli
     CaptureSettings { preamp_db: args.preamp_db, bit_depth: args.bits, sample_rate_hz: check_rate }
         .validate()
         .map_err(CliError)?;
+    if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty())
+        && !crate::platform::fs::is_dir(dir)
+    {
+        return Err(CliError(format!("cannot write {}: no folder {}", args.out.display(), dir.display())));
+    }
     let mut input = backend.open_input().map_err(|e| CliError(format!("cannot record: {e}")))?;
     let rate = args.sample_rate.unwrap_or(input.info().rate);
     let settings = CaptureSettings { preamp_db: args.preamp_db, bit_depth: args.bits, sample_rate_hz: rate };
@@ -166,5 +171,10 @@ mod tests {
         assert_eq!(e, "cannot record: no audio input device found");
         let e = run_with(&args(-1.0), &mut none).err().map(|e| e.0).unwrap_or_default();
         assert!(e.starts_with("--seconds"), "{e}");
+        // A folder that does not exist is refused before anything is recorded.
+        let mut a = args(1.0);
+        a.out = std::env::temp_dir().join("hl-no-such-folder").join("take.wav");
+        let e = run_with(&a, &mut none).err().map(|e| e.0).unwrap_or_default();
+        assert!(e.contains("no folder"), "{e}");
     }
 }
