@@ -424,3 +424,21 @@ fn paused_is_silent_and_still() {
     let r = *remote.report();
     assert_eq!((r.frames, r.serials[0], r.playing), (0, serial, false));
 }
+
+#[test]
+fn the_input_callback_never_allocates_even_when_its_queue_is_full() {
+    use headroom_lab::audio::input::{feed, push_frames};
+    let (mut producer, health, mut stream) = feed("test", 48_000.0);
+    // What a device hands the callback: 10 ms of stereo f32 frames.
+    let block: Vec<f32> = (0..960).map(|i| (i as f32 * 0.01).sin()).collect();
+    let n = allocations_in(|| {
+        // 3 s into a 2 s queue: the last second overflows and is counted, not waited for.
+        for _ in 0..300 {
+            push_frames(&mut producer, &health, &block, 2);
+        }
+    });
+    assert_eq!(n, 0, "the input callback allocated {n} times");
+    assert!(stream.health().underruns > 0, "the overflow is counted");
+    let mut out = Vec::new();
+    assert_eq!(stream.read(&mut out), 96_000, "the queue holds 2 s");
+}

@@ -29,86 +29,15 @@ const RUN_SECS: f64 = 21.0;
 /// One test at a time: each starts its own server and the load test needs the cores.
 static SERIAL: Mutex<()> = Mutex::new(());
 
-fn require(tool: &str, package: &str) {
-    let found =
-        Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success());
-    assert!(found, "{tool} is missing: install {package} (`.ci/setup` does)");
-}
+#[path = "common/pulse.rs"]
+mod pulse;
 
-/// A private PulseAudio server with one null sink, `hl`, stopped when dropped.
-struct Server {
-    dir: PathBuf,
-    child: Child,
-}
+use pulse::{SINK_MODULE, Server, require};
 
 impl Server {
-    fn start(name: &str) -> Self {
-        require("pulseaudio", "pulseaudio");
-        require("parec", "pulseaudio-utils");
-        require("pactl", "pulseaudio-utils");
-        require("xvfb-run", "xvfb");
-        assert!(
-            Path::new("/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so").exists()
-                || Path::new("/usr/lib/aarch64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so").exists(),
-            "ALSA's pulse plugin is missing: install libasound2-plugins"
-        );
-        let dir = std::env::temp_dir().join(format!("hl-pulse-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        for sub in ["home", "run", "data"] {
-            std::fs::create_dir_all(dir.join(sub)).expect("temp dirs");
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir.join("run"), std::fs::Permissions::from_mode(0o700)).expect("chmod");
-        }
-        std::fs::write(
-            dir.join("default.pa"),
-            format!("{SINK_MODULE}\nset-default-sink hl\nload-module module-native-protocol-unix\n"),
-        )
-        .expect("config");
-        std::fs::write(dir.join("home/.asoundrc"), "pcm.!default { type pulse }\nctl.!default { type pulse }\n")
-            .expect("asoundrc");
-        let log = std::fs::File::create(dir.join("pulse.log")).expect("log");
-        let mut cmd = Command::new("pulseaudio");
-        cmd.args(["-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no", "--log-target=stderr", "-F"])
-            .arg(dir.join("default.pa"))
-            .stdout(Stdio::null())
-            .stderr(log);
-        let mut server = Self { child: Self::env_of(&dir, &mut cmd).spawn().expect("pulseaudio starts"), dir };
-        let started = Instant::now();
-        while !server.pactl(&["info"]) {
-            assert!(started.elapsed() < Duration::from_secs(10), "the private PulseAudio did not start");
-            if let Ok(Some(status)) = server.child.try_wait() {
-                let log = std::fs::read_to_string(server.dir.join("pulse.log")).unwrap_or_default();
-                panic!("pulseaudio exited ({status}):\n{log}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        server
-    }
-
-    fn env_of<'a>(dir: &Path, cmd: &'a mut Command) -> &'a mut Command {
-        cmd.env("HOME", dir.join("home"))
-            .env("XDG_RUNTIME_DIR", dir.join("run"))
-            .env("PULSE_SERVER", format!("unix:{}", dir.join("run/pulse/native").display()))
-            .env("HEADROOM_LAB_DATA_DIR", dir.join("data"))
-            .env_remove("PULSE_SINK")
-            .env_remove("ALSA_CONFIG_PATH")
-            .env_remove("WAYLAND_DISPLAY")
-    }
-
-    fn env<'a>(&self, cmd: &'a mut Command) -> &'a mut Command {
-        Self::env_of(&self.dir, cmd)
-    }
-
-    fn pactl(&self, args: &[&str]) -> bool {
-        let mut cmd = Command::new("pactl");
-        self.env(cmd.args(args)).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
-    }
-
     /// Starts recording the sink's monitor into `file` (32-bit float WAV).
     fn record(&self, file: &Path) -> Recorder {
+        require("parec", "pulseaudio-utils");
         let mut cmd = Command::new("parec");
         cmd.args(["-d", "hl.monitor", "--rate=48000", "--channels=2", "--format=float32le", "--file-format=wav"])
             .arg(file)
@@ -119,6 +48,7 @@ impl Server {
 
     /// Runs the app with `args` under Xvfb for [`RUN_SECS`]; returns its sound report line.
     fn run_app(&self, args: &[&str]) -> String {
+        require("xvfb-run", "xvfb");
         let mut cmd = Command::new("xvfb-run");
         cmd.args(["-a", "-s", "-screen 0 1280x720x24", env!("CARGO_BIN_EXE_headroom-lab")]).args(args).args([
             "--size",
@@ -136,16 +66,6 @@ impl Server {
         assert!(report.contains("audible=true"), "the app played no sound through the server: {report:?}");
         eprintln!("{report}");
         report
-    }
-}
-
-const SINK_MODULE: &str = "load-module module-null-sink sink_name=hl rate=48000 channels=2 format=float32le sink_properties=device.description=hl";
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

@@ -101,6 +101,7 @@ fn harness(size: (f32, f32, f32), kind: ThemeKind, mut ui: AppUi, status: SoundS
                     sound: &s.status,
                     lessons: Some(view),
                     demos: Some(&f.demos),
+                    input: None,
                 };
                 let actions = app_ui(root, &mut s.ui, views, &theme);
                 let _ = apply_actions(&mut s.ui, &f.library, &mut s.store, &actions.lessons);

@@ -77,8 +77,14 @@ fn harness(data: &std::path::Path, lessons: &std::path::Path) -> Harness<'static
                 step_secs: 0.0,
                 checking: false,
             };
-            let views =
-                Views { converter: &s.converter, chain: &chain, sound: &status, lessons: Some(view), demos: None };
+            let views = Views {
+                converter: &s.converter,
+                chain: &chain,
+                sound: &status,
+                lessons: Some(view),
+                demos: None,
+                input: None,
+            };
             let actions = app_ui(ui, &mut s.ui, views, &theme);
             if apply_actions(&mut s.ui, &s.library, &mut s.store, &actions.lessons) {
                 s.store.save().expect("saves");

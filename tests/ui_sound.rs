@@ -31,8 +31,14 @@ fn harness(screen: Screen) -> Harness<'static, App> {
     let status = SoundStatus { line: "no audio output: visual only".into(), ..SoundStatus::default() };
     Harness::builder().with_size(egui::vec2(1400.0, 900.0)).with_max_steps(8).build_ui_state(
         move |ui, a: &mut App| {
-            let views =
-                Views { converter: &a.converter, chain: &a.chain, sound: &a.status, lessons: None, demos: None };
+            let views = Views {
+                converter: &a.converter,
+                chain: &a.chain,
+                sound: &a.status,
+                lessons: None,
+                demos: None,
+                input: None,
+            };
             let actions = app_ui(ui, &mut a.ui, views, &theme);
             if actions != UiActions::default() {
                 a.last = actions;

@@ -43,6 +43,7 @@ fn harness() -> Harness<'static, App> {
                 sound: &a.status,
                 lessons: None,
                 demos: Some(&a.demos),
+                input: None,
             };
             let actions: UiActions = app_ui(ui, &mut a.ui, views, &theme);
             a.requests.extend(actions.teacher);

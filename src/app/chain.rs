@@ -78,6 +78,19 @@ pub(super) fn show_scene(ui: &mut UiState, scene: Scene, message: &str) {
 
 /// Adds an audio file as a track, if it can be read; otherwise says why and changes nothing.
 fn add_track_from(ui: &mut UiState, path: &Path) {
+    add_file_track(ui, path, None);
+}
+
+/// Puts a recorded take on the desk as a file track that plays it as recorded: at its own
+/// peak level, through a preamp at 0 dB and an ADC of the take's word length (already on its
+/// grid), with no input noise of its own (the take holds the real one).
+pub(super) fn add_take(ui: &mut UiState, take: &crate::sim::input_track::Take, bits: crate::dsp::quantizer::BitDepth) {
+    let peak = take.stats.peak_dbfs.max(-120.0);
+    add_file_track(ui, &take.path, Some((peak, bits)));
+}
+
+/// Adds a file track; `take` gives a take's peak (dBFS) and word length.
+fn add_file_track(ui: &mut UiState, path: &Path, take: Option<(f64, crate::dsp::quantizer::BitDepth)>) {
     let fs = ui.0.chain.scene.sample_rate_hz;
     match crate::chain::material::load_file(path, fs) {
         Ok(_) => {
@@ -94,14 +107,14 @@ fn add_track_from(ui: &mut UiState, path: &Path) {
                 name: name.clone(),
                 source: TrackSource {
                     kind: TrackSourceKind::File,
-                    level_dbfs: -30.0,
+                    level_dbfs: take.map_or(-30.0, |t| t.0),
                     freq_hz: None,
                     freq2_hz: None,
                     path: Some(path.to_path_buf()),
                 },
-                input_noise_dbfs: Some(-125.0),
-                preamp_db: 20.0,
-                bits: crate::dsp::quantizer::BitDepth::Fixed(24),
+                input_noise_dbfs: if take.is_some() { None } else { Some(-125.0) },
+                preamp_db: if take.is_some() { 0.0 } else { 20.0 },
+                bits: take.map_or(crate::dsp::quantizer::BitDepth::Fixed(24), |t| t.1),
                 clip_gain_db: 0.0,
                 insert: false,
                 fader_db: 0.0,

@@ -5,6 +5,7 @@
 pub mod audio;
 mod capture;
 pub mod chain;
+mod input;
 pub mod lessons;
 mod page;
 pub mod simulation;
@@ -161,6 +162,7 @@ pub fn run(options: AppOptions) -> ExitCode {
         app.add_plugins((
             simulation::plugin(&options),
             chain::plugin(&options),
+            input::plugin(&options),
             audio::plugin(&options),
             lessons::plugin(&options),
             teacher::plugin(&options),

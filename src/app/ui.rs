@@ -53,6 +53,7 @@ fn draw(
     mut lessons: Option<ResMut<super::lessons::Lessons>>,
     mut teacher: Option<ResMut<super::teacher::Teacher>>,
     mut applied: ResMut<Applied>,
+    mut live: Option<NonSendMut<super::input::LiveInput>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let theme = Theme::of(ui_state.0.theme);
@@ -87,14 +88,24 @@ fn draw(
         }
         None => (&results.snapshot, chain_snap, None),
     };
-    let views =
-        crate::ui::app_ui::Views { converter: converter_snap, chain: chain_snap, sound, lessons: lesson_view, demos };
+    let input_view = live.as_deref_mut().and_then(super::input::LiveInput::pump);
+    let views = crate::ui::app_ui::Views {
+        converter: converter_snap,
+        chain: chain_snap,
+        sound,
+        lessons: lesson_view,
+        demos,
+        input: input_view.as_ref(),
+    };
     let actions = app_ui(&mut root, &mut state, views, &theme);
     if state != ui_state.0 {
         ui_state.0 = state;
     }
     if actions.converter_changed {
         results.dirty = true;
+    }
+    if let Some(l) = live.as_deref_mut() {
+        l.handle(actions.chain.open_input, actions.input, &mut ui_state);
     }
     if actions.chain != crate::ui::chain_screen::ChainActions::default() {
         handle_actions(&actions.chain, &mut ui_state, &mut chain, audio.as_deref_mut());

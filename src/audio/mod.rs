@@ -2,12 +2,13 @@
 //! into device-rate audio ([`voice`]); a slot plays a [`program::Program`]; the real-time
 //! [`engine`] plays two slots with A/B switching, loudness matching and ear [`protect`]ion;
 //! [`output`] keeps a device playing it (buffer sizing, reopening, a silent clock when there is
-//! none; the devices themselves are in [`crate::platform`]); [`export`] writes any listening
-//! point to WAV.
+//! none; the devices themselves are in [`crate::platform`]); [`input`] brings live input from
+//! a device's callback through a wait-free queue; [`export`] writes any listening point to WAV.
 
 pub mod engine;
 pub mod export;
 pub mod fifo;
+pub mod input;
 pub mod output;
 pub mod program;
 pub mod protect;

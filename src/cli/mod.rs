@@ -4,6 +4,7 @@
 mod analyze;
 mod lessons;
 mod measure;
+mod record;
 mod render;
 mod scene;
 
@@ -111,6 +112,8 @@ pub enum Command {
     Lessons(lessons::LessonsCommand),
     /// The measurements of a scene or a converter preset as CSV (as the app exports them).
     Measure(measure::MeasureArgs),
+    /// Record a take from the default input through preamp and converter (WAV), and measure it.
+    Record(record::RecordArgs),
     /// Work with scene files.
     #[command(subcommand)]
     Scene(scene::SceneCommand),
@@ -236,6 +239,7 @@ pub fn main() -> ExitCode {
         Some(Command::Scene(cmd)) => scene::run(&cmd),
         Some(Command::Lessons(cmd)) => lessons::run(&cmd),
         Some(Command::Measure(args)) => measure::run(&args),
+        Some(Command::Record(args)) => record::run(&args),
         None => return run_app(&cli.app),
     };
     match result {

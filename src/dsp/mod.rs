@@ -1,7 +1,9 @@
 //! The converter model, pure and Bevy-free: sources, the analog side, the anti-alias filter,
-//! sampler, quantizer (with dither and noise shaping) and reconstruction.
+//! sampler, quantizer (with dither and noise shaping) and reconstruction; the tracking stage
+//! for live input ([`capture`]).
 
 pub mod analog;
+pub mod capture;
 pub mod codec;
 pub mod converter;
 pub mod filter;

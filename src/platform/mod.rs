@@ -3,7 +3,7 @@
 //!
 //! | piece | desktop | web page |
 //! |---|---|---|
-//! | [`sound`] | cpal's default device (ALSA, CoreAudio, WASAPI); a silent clock in a thread | Web Audio buffers scheduled ahead of the page's clock; a silent clock run by the frames |
+//! | [`sound`] | cpal's default device (ALSA, CoreAudio, WASAPI); a silent clock in a thread; the default input device (`input_backend`) | Web Audio buffers scheduled ahead of the page's clock; a silent clock run by the frames; no live input yet (`input_backend` says so) |
 //! | [`fs`] | the file system; writes atomic (temporary file, sync, rename) | the shipped lessons and demos built into the page, the data folder in `localStorage`, every other write a download, dropped or picked files in memory |
 //! | [`tasks`] | background work in threads | the same work run at once, on the page's only thread |
 //! | [`clock`] | the wall clock, the process id, the thread's CPU time | `Date.now()`, a random run id, no CPU time (the page's clock stands in) |

@@ -5,6 +5,7 @@ pub mod blind_tests;
 pub mod chain_view;
 pub mod converter_view;
 pub mod demos;
+pub mod input_track;
 pub mod presets;
 
 pub use converter_view::{ConverterLab, ConverterSnapshot, ViewSettings};

@@ -54,6 +54,8 @@ pub struct UiActions {
     pub converter_changed: bool,
     /// What the desk asks for.
     pub chain: ChainActions,
+    /// What the desk's input track asks for.
+    pub input: crate::ui::input_track::InputActions,
     /// What the sound bar asks for.
     pub sound: SoundActions,
     /// What the lesson panel asks for.
@@ -75,6 +77,8 @@ pub struct Views<'a> {
     pub lessons: Option<LessonView<'a>>,
     /// The demo library (none: no Demos menu).
     pub demos: Option<&'a crate::sim::demos::DemoLibrary>,
+    /// The desk's input track (none: closed).
+    pub input: Option<&'a crate::sim::input_track::InputView>,
 }
 
 /// Runs keyboard and menu commands.
@@ -106,7 +110,15 @@ pub fn app_ui(root: &mut Ui, app: &mut AppUi, views: Views<'_>, theme: &Theme) -
         Screen::Converter => {
             actions.converter_changed |= converter_screen_ui(root, &mut app.converter, views.converter, theme);
         }
-        Screen::Chain => actions.chain = chain_screen_ui(root, &mut app.chain, views.chain, theme),
+        Screen::Chain => {
+            if let Some(view) = views.input {
+                let zone = app.chain.scene.targets.tracking_peak_dbfs;
+                egui::Panel::left("input_track").resizable(false).show(root, |ui| {
+                    actions.input = crate::ui::input_track::input_track_ui(ui, &mut app.chain.input, view, zone, theme);
+                });
+            }
+            actions.chain = chain_screen_ui(root, &mut app.chain, views.chain, theme);
+        }
     }
     actions
 }

@@ -43,6 +43,8 @@ pub struct ChainUi {
     pub pins: crate::ui::pins::Pins,
     /// Whole views a lesson step hides (meters, loudness, the stage's waveform and spectrum).
     pub hidden: ViewSet,
+    /// The input track's preamp and word length.
+    pub input: crate::sim::input_track::InputControls,
     /// Show one view alone, full size (the teacher's focus layout).
     pub focus: Option<DeskView>,
     /// The stage view shown when the window is too narrow for both side by side.
@@ -117,6 +119,7 @@ impl ChainUi {
             hidden: ViewSet::EMPTY,
             focus: None,
             stage_tab: DeskView::Waveform,
+            input: crate::sim::input_track::InputControls::default(),
         }
     }
 
@@ -129,6 +132,7 @@ impl ChainUi {
 
 /// What the desk asks the app to do.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[allow(clippy::struct_excessive_bools, reason = "each is one request from the desk")]
 pub struct ChainActions {
     /// The scene's settings changed.
     pub scene_changed: bool,
@@ -148,6 +152,8 @@ pub struct ChainActions {
     pub example: Option<usize>,
     /// Ask the user to choose files (the web page's picker): scenes, lessons, audio files.
     pub pick_files: bool,
+    /// Open the input track (live input from the default input device).
+    pub open_input: bool,
 }
 
 /// Width of a track's strip with 14-point text, points (it grows with the text).
@@ -240,6 +246,13 @@ fn toolbar_ui(ui: &mut Ui, state: &mut ChainUi, actions: &mut ChainActions) {
                 .clicked()
         {
             actions.pick_files = true;
+        }
+        if ui
+            .button("Live input")
+            .on_hover_text("Open an input track: your microphone through a preamp and an ADC, recorded as takes.")
+            .clicked()
+        {
+            actions.open_input = true;
         }
         if ui.button("Reset meters").on_hover_text("Forget peaks, clips and loudness so far.").clicked() {
             actions.reset_meters = true;
@@ -440,7 +453,8 @@ fn meter_height(ui: &Ui) -> f32 {
 }
 
 /// A labelled number that can be dragged or typed.
-fn number(
+/// A labelled number with its range, unit and tooltip.
+pub(crate) fn number(
     ui: &mut Ui,
     label: &str,
     value: &mut f64,
@@ -558,6 +572,29 @@ fn track_strip_ui(
     });
 }
 
+/// The ADC's word length, labelled "ADC", as a drop-down.
+pub(crate) fn adc_bits_ui(ui: &mut Ui, id: impl std::hash::Hash + std::fmt::Debug, bits: &mut BitDepth, width: f32) {
+    ui.horizontal(|ui| {
+        ui.label("ADC").on_hover_text("The converter's word length: its noise floor, and its 0 dBFS wall.");
+        egui::ComboBox::from_id_salt(id)
+            .width(width)
+            .selected_text(if *bits == BitDepth::Float32 { "float".to_string() } else { format!("{bits} bit") })
+            .show_ui(ui, |ui| {
+                for b in [
+                    BitDepth::Fixed(8),
+                    BitDepth::Fixed(12),
+                    BitDepth::Fixed(16),
+                    BitDepth::Fixed(20),
+                    BitDepth::Fixed(24),
+                    BitDepth::Float32,
+                ] {
+                    let text = if b == BitDepth::Float32 { "32-bit float".to_string() } else { format!("{b} bit") };
+                    ui.selectable_value(bits, b, text);
+                }
+            });
+    });
+}
+
 /// The controls above a strip's meters: preamp, converter, clip gain, insert, pan and mute.
 fn track_controls_ui(
     ui: &mut Ui,
@@ -575,25 +612,7 @@ fn track_controls_ui(
         " dB",
         "Preamp: analog gain before the converter. Aim for peaks of -12 to -6 dBFS.",
     );
-    ui.horizontal(|ui| {
-        ui.label("ADC").on_hover_text("The converter's word length: its noise floor, and its 0 dBFS wall.");
-        egui::ComboBox::from_id_salt(("bits", i))
-            .width(theme.scaled(64.0))
-            .selected_text(if t.bits == BitDepth::Float32 { "float".to_string() } else { format!("{} bit", t.bits) })
-            .show_ui(ui, |ui| {
-                for b in [
-                    BitDepth::Fixed(8),
-                    BitDepth::Fixed(12),
-                    BitDepth::Fixed(16),
-                    BitDepth::Fixed(20),
-                    BitDepth::Fixed(24),
-                    BitDepth::Float32,
-                ] {
-                    let text = if b == BitDepth::Float32 { "32-bit float".to_string() } else { format!("{b} bit") };
-                    ui.selectable_value(&mut t.bits, b, text);
-                }
-            });
-    });
+    adc_bits_ui(ui, ("bits", i), &mut t.bits, theme.scaled(64.0));
     number(
         ui,
         "Clip",

@@ -126,6 +126,10 @@ pub fn meter_ui(
             None => String::new(),
         }
     );
+    // For assistive technology (and tests): what the bar shows.
+    let level = finite(r.block_peak_dbfs).map_or_else(|| "silent".to_string(), |p| format!("{p:.1} dBFS"));
+    let bar_label = format!("{name} level: {level}");
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Label, true, &bar_label));
     response.on_hover_text(tip);
     // Headroom below.
     let (text_rect, _) = ui.allocate_exact_size(vec2(size.x, theme.small_size + 6.0), Sense::hover());

@@ -8,6 +8,7 @@ pub mod chain_screen;
 pub mod converter_controls;
 pub mod converter_screen;
 pub mod error_view;
+pub mod input_track;
 pub mod layout;
 pub mod lessons;
 pub mod markdown;

@@ -90,7 +90,7 @@ fn answer_file(mut stream: TcpStream, dir: &Path) {
 /// the answer's length (servers may keep the connection open).
 fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
-    stream.set_read_timeout(Some(Duration::from_secs(180))).map_err(|e| e.to_string())?;
+    stream.set_read_timeout(Some(Duration::from_mins(3))).map_err(|e| e.to_string())?;
     let body = body.map(Value::to_string).unwrap_or_default();
     let request = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
@@ -99,7 +99,7 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Val
     );
     stream.write_all(request.as_bytes()).map_err(|e| format!("send: {e}"))?;
     let mut raw = Vec::new();
-    let mut chunk = [0u8; 65_536];
+    let mut chunk = [0u8; 16_384];
     loop {
         let n = stream.read(&mut chunk).map_err(|e| format!("{method} {path}: receive: {e}"))?;
         raw.extend_from_slice(&chunk[..n]);

@@ -1,6 +1,7 @@
 //! Sound on the desktop: the default output device through cpal (ALSA on Linux, and through
 //! it PulseAudio or PipeWire), and a silent clock in a thread of its own when there is no
-//! device, so that the engine never runs on the UI thread.
+//! device, so that the engine never runs on the UI thread; the default input device for live
+//! input ([`input_backend`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,6 +12,7 @@ use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample};
 
 use crate::audio::engine::{AudioEngine, CHUNK, Control, EngineRemote, engine};
+use crate::audio::input::{InputBackend, InputInfo, InputStream, push_frames, queue};
 use crate::audio::output::{Failure, OutputBackend, OutputInfo, OutputStream, SILENT_RATE, StreamHealth};
 
 /// Opens the default device of cpal's default host.
@@ -131,17 +133,22 @@ where
             }
             data_health.callback(data.len() / channels);
         },
-        move |err: cpal::Error| match err.kind() {
-            cpal::ErrorKind::Xrun => error_health.underrun(),
-            // The stream follows the new device by itself; real-time priority is a wish.
-            cpal::ErrorKind::DeviceChanged | cpal::ErrorKind::RealtimeDenied => {}
-            cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::HostUnavailable => error_health.fail(Failure::Gone),
-            cpal::ErrorKind::StreamInvalidated => error_health.fail(Failure::Invalidated),
-            cpal::ErrorKind::DeviceBusy => error_health.fail(Failure::Busy),
-            _ => error_health.fail(Failure::Other),
-        },
+        move |err: cpal::Error| note_error(&error_health, &err),
         None,
     )
+}
+
+/// Notes a stream's error in its counters: an xrun is counted, a failure kept (error thread).
+fn note_error(health: &StreamHealth, err: &cpal::Error) {
+    match err.kind() {
+        cpal::ErrorKind::Xrun => health.underrun(),
+        // The stream follows the new device by itself; real-time priority is a wish.
+        cpal::ErrorKind::DeviceChanged | cpal::ErrorKind::RealtimeDenied => {}
+        cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::HostUnavailable => health.fail(Failure::Gone),
+        cpal::ErrorKind::StreamInvalidated => health.fail(Failure::Invalidated),
+        cpal::ErrorKind::DeviceBusy => health.fail(Failure::Busy),
+        _ => health.fail(Failure::Other),
+    }
 }
 
 /// The engine on a clock of its own, its output thrown away: the desk's meters run as if a
@@ -215,4 +222,75 @@ impl Drop for SilentClock {
             let _ = t.join();
         }
     }
+}
+
+/// Opens cpal's default input device at its own rate and format.
+#[derive(Debug, Default)]
+pub struct Input;
+
+/// The input backend the app and the command line use on this platform.
+#[must_use]
+pub fn input_backend() -> Box<dyn InputBackend> {
+    Box::new(Input)
+}
+
+impl InputBackend for Input {
+    fn open_input(&mut self) -> Result<InputStream, String> {
+        let host = cpal::default_host();
+        let device = host.default_input_device().ok_or_else(|| "no audio input device found".to_string())?;
+        let name = device.description().map_or_else(|_| "audio input".to_string(), |d| d.name().to_string());
+        let supported = device.default_input_config().map_err(|e| format!("no usable audio input ({name}: {e})"))?;
+        let config = supported.config();
+        let rate = config.sample_rate;
+        let channels = config.channels;
+        let health = Arc::new(StreamHealth::default());
+        let (producer, consumer) = queue(f64::from(rate));
+        let build = match supported.sample_format() {
+            SampleFormat::F32 => build_input::<f32>,
+            SampleFormat::I16 => build_input::<i16>,
+            SampleFormat::I32 => build_input::<i32>,
+            SampleFormat::U16 => build_input::<u16>,
+            SampleFormat::I8 => build_input::<i8>,
+            SampleFormat::U8 => build_input::<u8>,
+            SampleFormat::F64 => build_input::<f64>,
+            other => return Err(format!("{name}: unsupported input sample format {other}")),
+        };
+        let stream =
+            build(&device, config, producer, &health).map_err(|e| format!("cannot open audio input ({name}: {e})"))?;
+        stream.play().map_err(|e| format!("cannot start audio input ({name}: {e})"))?;
+        let info = InputInfo { name, rate: f64::from(rate), channels };
+        Ok(InputStream::new(info, health, consumer, Box::new(stream)))
+    }
+}
+
+fn build_input<T>(
+    device: &cpal::Device,
+    config: cpal::StreamConfig,
+    mut producer: rtrb::Producer<f32>,
+    health: &Arc<StreamHealth>,
+) -> Result<cpal::Stream, cpal::Error>
+where
+    T: SizedSample + 'static,
+    f32: FromSample<T>,
+{
+    let channels = usize::from(config.channels.max(1));
+    // Whole frames converted at once; allocated before the stream starts.
+    let mut scratch = vec![0.0f32; SCRATCH_FRAMES * channels];
+    let (data_health, error_health) = (Arc::clone(health), Arc::clone(health));
+    device.build_input_stream(
+        config,
+        move |data: &[T], info: &cpal::InputCallbackInfo| {
+            let t = info.timestamp();
+            data_health.set_latency_secs(t.callback.duration_since(t.capture).as_secs_f64());
+            for chunk in data.chunks(scratch.len()) {
+                let n = chunk.len();
+                for (o, &x) in scratch[..n].iter_mut().zip(chunk) {
+                    *o = <f32 as FromSample<T>>::from_sample_(x);
+                }
+                push_frames(&mut producer, &data_health, &scratch[..n], channels);
+            }
+        },
+        move |err: cpal::Error| note_error(&error_health, &err),
+        None,
+    )
 }

@@ -7,6 +7,8 @@
 //! Browsers start audio only after a click or a key press: until then the context is
 //! suspended, the status says so, and the engine runs silently on the page's clock (the desk's
 //! meters move; nothing is heard).
+//!
+//! Live input (the microphone through getUserMedia) is not taken yet: [`input_backend`] says so.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -247,4 +249,14 @@ impl Drop for WebStream {
             let _ = s.ctx.close();
         }
     }
+}
+
+/// What the page says where the desktop app takes live input.
+pub const NO_INPUT: &str = "live input is not available in the web page yet: use the desktop app to record";
+
+/// The input backend on this platform: the page does not capture the microphone yet, and says
+/// so when asked.
+#[must_use]
+pub fn input_backend() -> Box<dyn crate::audio::input::InputBackend> {
+    Box::new(crate::audio::input::NoInput(NO_INPUT.to_string()))
 }
