@@ -27,10 +27,11 @@ dist=web/dist
 rm -rf "$dist"
 mkdir -p "$dist"
 wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/web/headroom-lab.wasm"
-# wasm-opt runs on rustc's output, before wasm-bindgen: Debian bookworm's binaryen (108)
-# breaks the externref table wasm-bindgen adds (the page then fails at start).
+# wasm-opt -Os runs on rustc's output, before wasm-bindgen: Debian bookworm's binaryen (108)
+# breaks the externref table wasm-bindgen adds (the page then fails at start), and -Oz
+# removes function-table entries wasm-bindgen still needs.
 if command -v wasm-opt >/dev/null 2>&1; then
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  wasm-opt -Os --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$wasm" -o "$CARGO_TARGET_DIR/wasm32-unknown-unknown/web/headroom-lab.opt.wasm"
   wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/web/headroom-lab.opt.wasm"
