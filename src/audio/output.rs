@@ -23,6 +23,9 @@ pub const FIRST_PERIOD_SECS: f64 = 0.010;
 pub const MAX_BUFFER_SECS: f64 = 0.050;
 /// A stream that has not called back for this long while it should have is replaced, seconds.
 pub const WATCHDOG_SECS: f64 = 1.0;
+/// How long a stream that reported an unclassified error may go without calling back before it
+/// is replaced, seconds (one that calls back plays on).
+pub const ERROR_GRACE_SECS: f64 = 0.25;
 /// A new stream may pause longer while its sound server starts it (PulseAudio fills its buffer,
 /// then waits a few hundred milliseconds), seconds.
 pub const STARTING_WATCHDOG_SECS: f64 = 2.0;
@@ -124,6 +127,11 @@ impl StreamHealth {
     /// Notes a failure; the first one is kept (audio or error thread).
     pub fn fail(&self, failure: Failure) {
         let _ = self.failure.compare_exchange(0, failure as u8, Ordering::Relaxed, Ordering::Relaxed);
+    }
+
+    /// Forgets a failure the output decided to live with (UI thread).
+    pub fn clear_failure(&self) {
+        self.failure.store(0, Ordering::Relaxed);
     }
 
     /// The counters now.
@@ -246,6 +254,8 @@ pub struct SoundOutput {
     opened_at: f64,
     /// Callbacks seen at the last poll and when they last moved.
     watch: (u64, f64),
+    /// An unclassified error the stream reported: the callbacks then and when it was seen.
+    error_seen: Option<(u64, f64)>,
     /// Underruns seen at the last poll.
     underruns_seen: u64,
     /// Times of recent underruns.
@@ -321,6 +331,7 @@ impl SoundOutput {
             period,
             opened_at: now,
             watch: (0, now),
+            error_seen: None,
             underruns_seen: 0,
             recent: Vec::with_capacity(8),
             underruns_before: 0,
@@ -396,7 +407,18 @@ impl SoundOutput {
                 }
                 let limit = if now - self.opened_at < STARTING_SECS { STARTING_WATCHDOG_SECS } else { WATCHDOG_SECS };
                 let stalled = now - self.watch.1 > limit;
-                if let Some(failure) = health.failure {
+                if health.failure == Some(Failure::Other) {
+                    // An error the backend could not name (often the tail of an xrun): the
+                    // stream is kept while it goes on calling back, replaced when it stops.
+                    let (callbacks, seen) = *self.error_seen.get_or_insert((health.callbacks, now));
+                    if health.callbacks > callbacks {
+                        self.stream.health().clear_failure();
+                        self.error_seen = None;
+                        self.note(now, format!("{}; it plays on", Failure::Other.sentence()));
+                    } else if now - seen > ERROR_GRACE_SECS {
+                        return Some(self.lose(Failure::Other.sentence(), control, now));
+                    }
+                } else if let Some(failure) = health.failure {
                     return Some(self.lose(failure.sentence(), control, now));
                 }
                 if stalled {
@@ -534,6 +556,7 @@ impl SoundOutput {
         self.reopens += 1;
         self.opened_at = now;
         self.watch = (0, now);
+        self.error_seen = None;
         self.underruns_seen = 0;
         self.recent.clear();
         remote
@@ -748,6 +771,27 @@ mod tests {
         assert!(out.is_audible());
         assert_eq!(state.opened.load(Relaxed), 2);
         assert_eq!(out.status().reopens, 1);
+    }
+
+    #[test]
+    fn an_unnamed_error_keeps_a_stream_that_plays_on_and_replaces_one_that_stops() {
+        let (backend, state) = mock(true);
+        let (mut out, _remote) = SoundOutput::start(backend, true, &Control::default(), 0.0);
+        run(&mut out, 0.0, 4.0);
+        // An error, and the callbacks go on: the same stream, no gap.
+        out.health().fail(Failure::Other);
+        assert_eq!(run(&mut out, 4.0, 5.0), 0, "a stream that plays on is kept");
+        assert_eq!(state.opened.load(Relaxed), 1);
+        assert!(out.events().iter().any(|e| e.contains("plays on")), "{:?}", out.events());
+        // A later real failure still counts.
+        out.health().fail(Failure::Invalidated);
+        assert!(out.poll(5.0, &Control::default()).is_some(), "a failure after it is not masked");
+        // An error, then silence: replaced after the grace, long before the watchdog.
+        run(&mut out, 5.0, 9.0);
+        state.stalled.store(true, Relaxed);
+        out.health().fail(Failure::Other);
+        let replaced = run(&mut out, 9.0, 9.0 + ERROR_GRACE_SECS + 0.1);
+        assert_eq!(replaced, 1, "a stream that stopped after an error is replaced");
     }
 
     #[test]
