@@ -26,7 +26,12 @@ const START_SECS: f64 = 90.0;
 
 fn page(browser: &Browser, query: &str) -> Value {
     let url = web::serve(web::dist());
-    browser.open(&format!("{url}{query}"));
+    open_and_wait(browser, &format!("{url}{query}"))
+}
+
+/// Opens `url` and waits for the app's first frame; its state then.
+fn open_and_wait(browser: &Browser, url: &str) -> Value {
+    browser.open(url);
     browser.wait_for(START_SECS, "the first frame", |_| true)
 }
 
@@ -177,15 +182,13 @@ fn settings_live_in_the_browser_and_survive_a_reload() {
     let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let browser = Browser::start(1280, 720);
     let url = web::serve(web::dist());
-    browser.open(&url);
-    let status = browser.wait_for(START_SECS, "the first frame", |_| true);
+    let status = open_and_wait(&browser, &url);
     let theme = status["theme"].clone();
     browser.keys(&["t"]);
     let switched = browser.wait_for(10.0, "the other theme", |s| s["theme"] != theme);
     // Settings are saved as they change; give the save a moment, then reload.
     std::thread::sleep(std::time::Duration::from_secs(2));
-    browser.open(&url);
-    let reloaded = browser.wait_for(START_SECS, "the reloaded page", |_| true);
+    let reloaded = open_and_wait(&browser, &url);
     assert_eq!(reloaded["theme"], switched["theme"], "the theme was not kept");
     let stored = browser.js("return Object.keys(localStorage).filter(k => k.startsWith('headroom-lab:'));", &[]);
     assert!(stored.as_array().is_some_and(|k| !k.is_empty()), "nothing in localStorage: {stored}");
