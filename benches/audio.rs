@@ -9,7 +9,12 @@
 //! - `desk`: the band (4 tracks, compressor, limiter, export) heard at the master;
 //! - `desk-44k1`: the same session at 44.1 kHz, resampled to the 48 kHz device;
 //! - `desk+ab-converter`: the desk in A and a converter at 44.1 kHz in B (both run);
-//! - `converter-192k`: a 192 kHz converter decimated to the device.
+//! - `converter-192k`: a 192 kHz converter decimated to the device;
+//! - `desk+live`: the desk with a fifth track playing live input, which arrives 100 ppm fast
+//!   (the feed's variable-ratio resampler and its queue, pushed between the timed callbacks);
+//! - `live-converter-gentle` / `live-converter-steep`: the converter screen heard with live
+//!   input, at 16 kHz through the gentle filter (the `live-input` preset) and at 8 kHz through
+//!   the steep one (its longest filter, 1921 taps at 48 kHz).
 //!
 //! Then denormals: the chain plays a tone for a second, then a minute of digital silence;
 //! blocks are timed during the tone and at the end of the silence, with the callback's guard
@@ -55,7 +60,18 @@ fn converter(fs: f64) -> ListenSpec {
 fn case(name: &str) -> Vec<Duration> {
     let session = match name {
         "desk-44k1" => Some(band(44_100.0)),
-        "converter-192k" => None,
+        "converter-192k" | "live-converter-gentle" | "live-converter-steep" => None,
+        "desk+live" => {
+            use headroom_lab::chain::scene::{TrackSource, TrackSourceKind};
+            let mut s = band(RATE);
+            let mut live = s.tracks[0].clone();
+            live.name = "Live input".into();
+            live.source =
+                TrackSource { kind: TrackSourceKind::Live, level_dbfs: 0.0, freq_hz: None, freq2_hz: None, path: None };
+            live.input_noise_dbfs = None;
+            s.tracks.push(live);
+            Some(s)
+        }
         _ => Some(band(RATE)),
     };
     let control = Control {
@@ -73,20 +89,58 @@ fn case(name: &str) -> Vec<Duration> {
     } else {
         remote.send_program(Side::A, converter(192_000.0).build(RATE, None).expect("builds")).expect("room");
     }
+    if let Some(kind) = match name {
+        "live-converter-gentle" => Some((16_000.0, headroom_lab::dsp::filter::AaFilterKind::Gentle)),
+        "live-converter-steep" => Some((8_000.0, headroom_lab::dsp::filter::AaFilterKind::Steep)),
+        _ => None,
+    } {
+        let params = ConverterParams {
+            source: SourceParams { kind: SourceKind::LiveInput, ..SourceParams::default() },
+            sample_rate_hz: kind.0,
+            aa_filter: headroom_lab::dsp::filter::AaFilter { kind: kind.1, cutoff_hz: None },
+            ..ConverterParams::default()
+        };
+        let spec = ListenSpec::Converter { params, tap: ConverterTap::Output, gain_db: 0.0 };
+        remote.send_program(Side::A, spec.build(RATE, None).expect("builds")).expect("room");
+    }
+    let mut input = (name == "desk+live" || name.starts_with("live-converter")).then(|| {
+        let (tx, rx) = rtrb::RingBuffer::new(24_000);
+        let feed = headroom_lab::audio::live::LiveFeed::new(rx, RATE, RATE);
+        remote.send_live_input(Some(Box::new(feed))).expect("room");
+        (tx, 0.0f64, 0u64)
+    });
     if name == "desk+ab-converter" {
         remote.send_program(Side::B, converter(44_100.0).build(RATE, None).expect("builds")).expect("room");
     }
     let mut out = vec![0.0f32; 2 * BLOCK];
+    // A voice-like tone from the input, one block's worth (100 ppm more) before each callback.
+    let mut feed_input = || {
+        if let Some((tx, due, n)) = &mut input {
+            *due += BLOCK as f64 * 1.0001;
+            while *due >= 1.0 {
+                let x = 0.3 * (std::f64::consts::TAU * 220.0 * *n as f64 / RATE).sin();
+                let _ = tx.push(x as f32);
+                *n += 1;
+                *due -= 1.0;
+            }
+        }
+    };
     for _ in 0..WARM_UP {
+        feed_input();
         engine.process(&mut out, 2);
     }
     let mut times = Vec::with_capacity(BLOCKS);
     for _ in 0..BLOCKS {
+        feed_input();
         let t = Instant::now();
         engine.process(&mut out, 2);
         times.push(t.elapsed());
         std::hint::black_box(&out);
         remote.collect_garbage();
+    }
+    if let Some(live) = remote.report().live {
+        // The case measures a feed that plays, not one waiting for its queue.
+        assert!(live.running && live.underruns == 0, "the live input did not flow: {live:?}");
     }
     times.sort_unstable();
     times
@@ -133,7 +187,15 @@ fn main() {
     let block = Duration::from_secs_f64(BLOCK as f64 / RATE);
     println!("one {BLOCK}-frame callback at {RATE} Hz ({:.2} ms), {BLOCKS} blocks per case", block.as_secs_f64() * 1e3);
     println!("{:<20} {:>10} {:>10} {:>10} {:>9} {:>9}", "case", "median", "p99", "worst", "med %", "p99 %");
-    for name in ["desk", "desk-44k1", "desk+ab-converter", "converter-192k"] {
+    for name in [
+        "desk",
+        "desk-44k1",
+        "desk+ab-converter",
+        "converter-192k",
+        "desk+live",
+        "live-converter-gentle",
+        "live-converter-steep",
+    ] {
         let t = case(name);
         let pick = |q: f64| t[((t.len() - 1) as f64 * q).round() as usize];
         let (median, p99, worst) = (pick(0.5), pick(0.99), t[t.len() - 1]);

@@ -139,6 +139,7 @@ fn every_source_renders() {
 #[test]
 fn bad_options_are_refused_in_one_line() {
     assert_refused(&run(&["render", "--bits", "0", "--json"]), "bit depth");
+    assert_refused(&run(&["render", "--signal", "live-input", "--json"]), "record");
     assert_refused(&run(&["render", "--bits", "25", "--json"]), "bit depth");
     assert_refused(&run(&["render", "--sample-rate", "500", "--json"]), "sample_rate_hz");
     assert_refused(&run(&["render", "--sample-rate", "200000", "--json"]), "sample_rate_hz");

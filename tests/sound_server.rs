@@ -62,8 +62,12 @@ impl Server {
         for event in stdout.lines().filter(|l| l.starts_with("sound event ")) {
             eprintln!("{event}");
         }
-        let report = stdout.lines().find(|l| l.starts_with("sound device")).unwrap_or_default().to_string();
+        let mut report = stdout.lines().find(|l| l.starts_with("sound device")).unwrap_or_default().to_string();
         assert!(report.contains("audible=true"), "the app played no sound through the server: {report:?}");
+        // The live input's line, when it ran, after the device's.
+        if let Some(live) = stdout.lines().find(|l| l.starts_with("live input")) {
+            report = format!("{report}\n{live}");
+        }
         eprintln!("{report}");
         report
     }
@@ -278,4 +282,98 @@ fn sound_comes_back_after_the_device_comes_back() {
     assert!(report.contains("audible=true") && field(report, "reopens") >= 1.0, "{report}");
     let tail = &left[first + (0.2 * RATE) as usize..];
     assert!(longest_gap(tail) < 8, "a gap after the return");
+}
+
+/// Live input heard through the desk (`--hear-input`): a second null sink, `mic`, whose
+/// monitor is the default source, gets a 1 kHz tone at -20 dBFS from `paplay`; the app takes
+/// it through a desk whose band is muted, to the output `hl`, where it is recorded. The tone
+/// must come out at the level the same desk gives a 1 kHz sine track offline (at the app's
+/// volume), in every 50 ms window from the first second on, with no gap and no dropout
+/// reported by the feed that follows the two sinks' clocks.
+#[test]
+fn live_input_is_heard_through_the_desk_at_the_desks_gain() {
+    use headroom_lab::chain::engine::{Chain, StageId};
+    use headroom_lab::chain::scene::{Scene, TrackSourceKind};
+    let _one = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let server = Server::start("monitor");
+    assert!(
+        server.pactl(&[
+            "load-module",
+            "module-null-sink",
+            "sink_name=mic",
+            "rate=48000",
+            "channels=2",
+            "format=float32le"
+        ]) && server.pactl(&["set-default-source", "mic.monitor"]),
+        "a second sink for the microphone"
+    );
+    // The tone the "microphone" hears.
+    let level = headroom_lab::units::db_to_amp(-20.0);
+    let tone: Vec<f64> =
+        (0..(40.0 * RATE) as usize).map(|n| level * (std::f64::consts::TAU * 1000.0 * n as f64 / RATE).sin()).collect();
+    let tone_file = server.dir.join("tone.wav");
+    headroom_lab::wav::write_file(
+        &tone_file,
+        48_000,
+        headroom_lab::wav::SampleFormat::Float(32),
+        &[tone.clone(), tone],
+    )
+    .expect("tone written");
+    let mut cmd = Command::new("paplay");
+    cmd.args(["-d", "mic"]).arg(&tone_file).stdout(Stdio::null()).stderr(Stdio::null());
+    let mut player = server.env(&mut cmd).spawn().expect("paplay starts");
+    // The band muted: only the live track sounds.
+    let mut desk = Scene::band();
+    for t in &mut desk.tracks {
+        t.mute = true;
+    }
+    let scene_file = server.dir.join("muted.toml");
+    desk.save(&scene_file).expect("scene saved");
+    // What the desk does to a 1 kHz tone at -20 dBFS on a track like the live one.
+    let mut reference = desk.clone();
+    let mut sine = desk.tracks[0].clone();
+    sine.mute = false;
+    sine.name = "Sine".into();
+    sine.source.kind = TrackSourceKind::Sine;
+    sine.source.level_dbfs = -20.0;
+    sine.source.freq_hz = Some(1000.0);
+    sine.input_noise_dbfs = None;
+    sine.preamp_db = 0.0;
+    sine.bits = headroom_lab::dsp::quantizer::BitDepth::Fixed(24);
+    (sine.clip_gain_db, sine.insert, sine.fader_db, sine.pan) = (0.0, false, 0.0, 0.0);
+    reference.tracks.push(sine);
+    let master = Chain::new(&reference).expect("chain").render(StageId::Master, (2.0 * RATE) as usize);
+    let expected = tone_amplitude(&master[0][(RATE as usize)..], 1000.0) * 10f64.powf(VOLUME_DB / 20.0);
+
+    let file = temp("monitor");
+    let rec = server.record(&file);
+    let report = server.run_app(&["--scene", scene_file.to_str().expect("utf-8"), "--play", "--hear-input"]);
+    rec.stop();
+    let _ = player.kill();
+    let _ = player.wait();
+    let x = sounding(&file);
+    let _ = std::fs::remove_file(&file);
+    let live =
+        report.lines().find(|l| l.starts_with("live input")).expect("the app reports its live input").to_string();
+    assert!(live.contains("running=true") && live.contains("underruns=0"), "{live}");
+    assert!(x.len() as f64 > (RUN_SECS - 4.0) * RATE, "only {:.1} s of sound ({report})", x.len() as f64 / RATE);
+    let window = (0.05 * RATE) as usize;
+    let mut worst: f64 = 0.0;
+    let mut off = Vec::new();
+    for (k, w) in x[RATE as usize..x.len() - window].chunks_exact(window).enumerate() {
+        let db = 20.0 * (tone_amplitude(w, 1000.0) / expected).log10();
+        worst = worst.max(db.abs());
+        if db.abs() >= 0.5 {
+            off.push(format!("{:.2} s: {db:+.2} dB", 1.0 + k as f64 * 0.05));
+        }
+    }
+    assert!(off.is_empty(), "windows where the tone is off: {off:?} ({report})");
+    let gap = longest_gap(&x);
+    let gap_end = (0..x.len()).find(|&i| i >= gap && x[i + 1 - gap..=i].iter().all(|&v| v == 0.0));
+    assert!(
+        gap < 8,
+        "a gap of {gap} samples ending {:.3} s into the sound ({live})",
+        gap_end.map_or(f64::NAN, |i| i as f64 / RATE)
+    );
+    eprintln!("monitoring: every 50 ms window within {worst:.2} dB of the desk's gain, longest silence {gap} samples");
 }

@@ -21,7 +21,7 @@ impl InputBackend for Once {
 struct Desk {
     track: InputTrack,
     controls: InputControls,
-    tone: rtrb::Producer<f32>,
+    tone: headroom_lab::audio::input::InputSink,
     /// Samples of the tone written so far.
     n: u64,
     /// Its peak amplitude.
@@ -31,7 +31,7 @@ struct Desk {
 fn desk(preamp_db: f64) -> Harness<'static, Desk> {
     let theme = Theme::dark();
     let (tone, _health, stream) = feed("test input", 48_000.0);
-    let controls = InputControls { preamp_db, bits: BitDepth::Fixed(16) };
+    let controls = InputControls { preamp_db, bits: BitDepth::Fixed(16), ..InputControls::default() };
     let track = InputTrack::open(&mut Once(Some(stream)), controls);
     Harness::builder().with_size(egui::vec2(400.0, 500.0)).with_max_steps(8).build_ui_state(
         move |ui, d: &mut Desk| {
@@ -92,4 +92,87 @@ fn live_input_on_the_desk_asks_for_the_input_track() {
     h.get_by_label("Live input").click();
     h.run();
     assert!(h.state().1, "the button asks for the input track");
+}
+
+/// The input track's panel drawing `view`, keeping its controls and the last actions asked for.
+fn panel(
+    view: headroom_lab::sim::input_track::InputView,
+) -> Harness<'static, (InputControls, headroom_lab::ui::input_track::InputActions)> {
+    use headroom_lab::ui::input_track::InputActions;
+    let theme = Theme::dark();
+    Harness::builder().with_size(egui::vec2(400.0, 600.0)).build_ui_state(
+        move |ui, (controls, got): &mut (InputControls, InputActions)| {
+            let a = input_track_ui(ui, controls, &view, [-12.0, -6.0], &theme);
+            if a != InputActions::default() {
+                *got = a;
+            }
+        },
+        (InputControls::default(), InputActions::default()),
+    )
+}
+
+#[test]
+fn monitoring_is_off_until_asked_and_then_warns_about_speakers_and_shows_the_latency() {
+    use headroom_lab::sim::input_track::{InputView, MonitorView};
+    let view = InputView {
+        device: "USB headset".into(),
+        rate_hz: 48_000.0,
+        devices: vec!["Default input".into(), "USB headset".into(), "Built-in microphone".into()],
+        chosen: 1,
+        monitor: MonitorView {
+            running: true,
+            latency_ms: Some(41.6),
+            detail: "input 10.0 ms + queue 12.3 ms + desk 5.0 ms + output 14.3 ms".into(),
+            problem: None,
+        },
+        ..InputView::default()
+    };
+    let mut h = panel(view);
+    h.run();
+    assert!(!h.state().0.monitor, "monitoring starts off");
+    assert!(h.query_by_label_contains("Headphones").is_none(), "no warning while nothing is heard");
+    h.get_by_label("Hear it").click();
+    h.run();
+    assert!(h.state().0.monitor && h.state().1.changed, "the checkbox turns monitoring on");
+    let _ = h.get_by_label_contains("Headphones on");
+    let _ = h.get_by_label("42 ms to your ears");
+    // The devices are listed only when asked for (listing probes every device).
+    assert!(!h.state().1.list_devices);
+    // The device chooser lists the devices; picking one asks to open it.
+    h.get_all_by_role(egui::accesskit::Role::ComboBox).next().expect("the device chooser").click();
+    h.run();
+    h.get_by_label("Built-in microphone").click();
+    h.run();
+    assert_eq!(h.state().1.choose_device, Some(2));
+}
+
+#[test]
+fn the_devices_are_listed_only_when_asked_for() {
+    use headroom_lab::sim::input_track::InputView;
+    let view = InputView { device: "Default Audio Device".into(), rate_hz: 48_000.0, ..InputView::default() };
+    let mut h = panel(view);
+    h.run();
+    assert!(!h.state().1.list_devices, "nothing is probed by itself");
+    h.get_by_label("Other inputs...").click();
+    h.run();
+    assert!(h.state().1.list_devices);
+}
+
+#[test]
+fn a_lesson_that_hides_the_meters_hides_the_input_tracks_too() {
+    let mut h = desk(6.0);
+    h.state_mut().amp = headroom_lab::units::db_to_amp(-18.0) as f32;
+    h.run_steps(4);
+    let _ = h.get_by_label("Input ADC level: -12.0 dBFS");
+    // The same panel while a lesson step hides the meters: the prediction is not given away.
+    let theme = Theme::dark();
+    let mut view = h.state().track.view();
+    view.meters_hidden = true;
+    let mut hidden = Harness::builder().with_size(egui::vec2(400.0, 500.0)).build_ui(move |ui| {
+        let mut controls = InputControls::default();
+        let _ = input_track_ui(ui, &mut controls, &view, [-12.0, -6.0], &theme);
+    });
+    hidden.run();
+    assert!(hidden.query_by_label_contains("Input ADC level").is_none(), "the ADC meter shows through");
+    assert!(hidden.query_by_label_contains("Input level").is_none(), "the input meter shows through");
 }

@@ -36,6 +36,9 @@ pub struct AudioLink {
     pub report: Report,
     /// "Retry sound" was asked for.
     pub retry_requested: bool,
+    /// A live input (or its end) waiting to go to the engine.
+    #[allow(clippy::option_option, reason = "nothing to send, or a feed or none to send")]
+    live_input: SyncCell<Option<Option<Box<crate::audio::live::LiveFeed>>>>,
 }
 
 /// A sound backend to use instead of the platform's (tests and benchmarks use
@@ -58,7 +61,14 @@ impl AudioLink {
             status: SoundStatus::default(),
             report: Report::default(),
             retry_requested: false,
+            live_input: SyncCell::new(None),
         }
+    }
+
+    /// Hands the engine a live input for the desk's live tracks (`None`: none any more); it
+    /// goes with the next frame's messages.
+    pub fn set_live_input(&mut self, feed: Option<Box<crate::audio::live::LiveFeed>>) {
+        *self.live_input.get() = Some(feed);
     }
 
     /// Whether nothing is heard (no device).
@@ -154,6 +164,18 @@ fn report_sound(mut exit: MessageReader<AppExit>, output: NonSend<Output>, link:
     for event in output.0.events() {
         crate::platform::entry::report(&format!("sound event {event}"));
     }
+    if let Some(live) = link.report.live {
+        crate::platform::entry::report(&format!(
+            "live input running={} delay_ms={:.1} target_ms={:.1} clocks_ppm={:.0} underruns={} last_underrun_s={:.2} skips={}",
+            live.running,
+            live.delay_secs * 1e3,
+            live.target_secs * 1e3,
+            live.correction * 1e6,
+            live.underruns,
+            live.last_underrun_secs,
+            live.skips,
+        ));
+    }
 }
 
 /// The engine's settings from the UI's state.
@@ -219,6 +241,11 @@ fn sync_audio(
             }
             Err(c) => lab.give_back(*c),
         }
+    }
+    if let Some(feed) = link.live_input.get().take()
+        && let Err(back) = remote.send_live_input(feed)
+    {
+        *link.live_input.get() = Some(back);
     }
     remote.set_control(&control);
     let specs = listen_specs(&ui.0);

@@ -25,6 +25,7 @@ pub use capture::{CaptureOptions, FrameStats};
 
 /// How the app was asked to start.
 #[derive(Clone, Debug, Default)]
+#[allow(clippy::struct_excessive_bools, reason = "one per command-line switch")]
 pub struct AppOptions {
     /// A converter preset to open with.
     pub preset: Option<String>,
@@ -52,6 +53,8 @@ pub struct AppOptions {
     pub add_track: Option<PathBuf>,
     /// Open the audio device (off: a silent clock, visual only).
     pub audio: bool,
+    /// Open the desk's live input with monitoring on.
+    pub hear_input: bool,
     /// A window to open at the start.
     pub open: Option<StartWindow>,
     /// Where progress and the user's own lessons live (default: the platform's data folder).

@@ -3,13 +3,14 @@
 
 use bevy::prelude::*;
 
-use crate::sim::converter_view::ConverterSnapshot;
+use crate::sim::converter_view::{ConverterSnapshot, LiveWindow};
 use crate::sim::{ConverterLab, presets};
 use crate::ui::app_ui::AppUi;
 use crate::ui::converter_screen::ConverterUi;
 use crate::ui::teacher::TopMenu;
 
 use super::AppOptions;
+use super::input::LiveInput;
 
 /// The UI's state: what the panels edit.
 #[derive(Resource, Default)]
@@ -27,6 +28,8 @@ pub struct ConverterResults {
     pub position: u64,
     /// Analyses run (for tests).
     pub runs: u64,
+    /// Live input samples taken in by the last analysis of the live input.
+    live_seen: u64,
 }
 
 /// Transport positions wrap after this many seconds, keeping time values precise.
@@ -64,7 +67,7 @@ impl ConverterResults {
         let lab = ConverterLab::new(params).unwrap_or_else(|_| {
             ConverterLab::new(&crate::dsp::converter::ConverterParams::default()).expect("the defaults are valid")
         });
-        Self { lab, snapshot: ConverterSnapshot::default(), dirty: true, position: 0, runs: 0 }
+        Self { lab, snapshot: ConverterSnapshot::default(), dirty: true, position: 0, runs: 0, live_seen: 0 }
     }
 }
 
@@ -81,12 +84,27 @@ pub fn advance_transport(time: Res<Time>, ui: Res<UiState>, mut results: ResMut<
     results.dirty = true;
 }
 
-/// Runs the analysis when the settings changed or the transport moved.
-pub fn recompute(ui: Res<UiState>, mut results: ResMut<ConverterResults>) {
-    if !results.dirty && !ui.is_changed() {
+/// Runs the analysis when the settings changed or the transport moved; with the live input
+/// as the source (which it opens), when new input came.
+pub fn recompute(ui: Res<UiState>, mut results: ResMut<ConverterResults>, mut live: Option<NonSendMut<LiveInput>>) {
+    let is_live = ui.0.converter.params.source.kind.is_live();
+    let on_screen = ui.0.screen == crate::ui::app_ui::Screen::Converter;
+    if is_live
+        && on_screen
+        && let Some(l) = live.as_deref_mut()
+    {
+        l.open_for_converter(&ui);
+    }
+    let track = live.as_deref().and_then(LiveInput::track);
+    let taken = track.map_or(0, |t| {
+        let (recent, start) = t.recent();
+        start + recent.len() as u64
+    });
+    let new_input = is_live && taken != results.live_seen;
+    if !results.dirty && !ui.is_changed() && !new_input {
         return;
     }
-    if ui.0.screen != crate::ui::app_ui::Screen::Converter {
+    if !on_screen {
         // Analyse when the screen comes back.
         results.dirty = true;
         return;
@@ -98,7 +116,24 @@ pub fn recompute(ui: Res<UiState>, mut results: ResMut<ConverterResults>) {
         r.dirty = false;
         return;
     }
-    r.lab.compute_into(r.position, &ui.0.converter.view, &mut r.snapshot);
+    if is_live {
+        let window = track.map(|t| {
+            let (samples, start) = t.recent();
+            let info = t.input_info();
+            let device = info.map_or("", |i| i.name.as_str());
+            (LiveWindow { samples, start, rate_hz: info.map_or(0.0, |i| i.rate), device }, t.problem())
+        });
+        let input = match &window {
+            Some((w, None)) if w.rate_hz > 0.0 => Ok(w),
+            Some((_, Some(why))) => Err(*why),
+            Some(_) => Err("the live input did not open"),
+            None => Err("live input is not available here"),
+        };
+        r.lab.compute_live_into(input, &ui.0.converter.view, &mut r.snapshot);
+        r.live_seen = taken;
+    } else {
+        r.lab.compute_into(r.position, &ui.0.converter.view, &mut r.snapshot);
+    }
     r.dirty = false;
     r.runs += 1;
 }

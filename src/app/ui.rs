@@ -88,7 +88,7 @@ fn draw(
         }
         None => (&results.snapshot, chain_snap, None),
     };
-    let input_view = live.as_deref_mut().and_then(super::input::LiveInput::pump);
+    let input_view = live.as_deref_mut().and_then(|l| l.pump(audio.as_deref(), &ui_state));
     let views = crate::ui::app_ui::Views {
         converter: converter_snap,
         chain: chain_snap,
@@ -105,7 +105,7 @@ fn draw(
         results.dirty = true;
     }
     if let Some(l) = live.as_deref_mut() {
-        l.handle(actions.chain.open_input, actions.input, &mut ui_state);
+        l.handle(actions.chain.open_input, actions.input, &mut ui_state, audio.as_deref_mut());
     }
     if actions.chain != crate::ui::chain_screen::ChainActions::default() {
         handle_actions(&actions.chain, &mut ui_state, &mut chain, audio.as_deref_mut());

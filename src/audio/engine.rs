@@ -12,6 +12,7 @@
 
 use crate::abx::Side;
 use crate::analysis::loudness::{Biquad, k_weighting, lufs_of};
+use crate::audio::live::{FeedReport, LiveFeed};
 use crate::audio::program::Program;
 use crate::audio::protect::{DEFAULT_VOLUME_DB, Protection};
 use crate::chain::engine::{Chain, LiveParams, MAX_BLOCK, MeterFrame, StageId};
@@ -34,6 +35,8 @@ const GARBAGE: usize = 256;
 const SCOPE: usize = 1 << 17;
 /// Garbage slots the engine keeps free before it takes another command.
 const GARBAGE_RESERVE: usize = 8;
+/// The live input is left to wait after the session has not taken it for this long, seconds.
+const LIVE_IDLE_SECS: f64 = 0.1;
 /// Session samples a callback may run beyond one block's worth (steps round up).
 const SESSION_SLACK: usize = 16;
 
@@ -88,6 +91,8 @@ pub enum Command {
     ResetMeters,
     /// Clear a stage's clip count.
     ResetClips(StageId),
+    /// Live input for the session's live tracks (none: stop taking it).
+    LiveInput(Option<Box<LiveFeed>>),
 }
 
 /// Something the audio thread is done with, to be freed elsewhere.
@@ -97,6 +102,8 @@ pub enum Garbage {
     Chain(Box<Chain>),
     /// A replaced program.
     Program(Box<Program>),
+    /// A replaced live input.
+    LiveInput(Box<LiveFeed>),
 }
 
 /// What the engine tells the UI, about fifty times a second.
@@ -130,6 +137,8 @@ pub struct Report {
     pub scope_stage_from: u64,
     /// Scope samples written so far.
     pub scope_written: u64,
+    /// The live input, when one is fed (see [`FeedReport`]).
+    pub live: Option<FeedReport>,
 }
 
 /// K-weighted power with a slow exponential average.
@@ -198,6 +207,10 @@ impl Slot {
         self.current.as_deref().is_some_and(|p| !matches!(p, Program::Silence))
     }
 
+    fn programs(&self) -> impl Iterator<Item = &Program> {
+        self.current.as_deref().into_iter().chain(self.outgoing.as_deref())
+    }
+
     fn programs_mut(&mut self) -> impl Iterator<Item = &mut Program> {
         self.current.as_deref_mut().into_iter().chain(self.outgoing.as_deref_mut())
     }
@@ -237,6 +250,14 @@ pub struct AudioEngine {
     scope_from: u64,
     scope_written: u64,
     mix: [Box<[f64]>; 2],
+    live: Option<Box<LiveFeed>>,
+    /// The live input at the session's rate, one session step.
+    live_block: Box<[f64]>,
+    live_used: bool,
+    /// The live input at the device's rate, one chunk, for the programs that play it.
+    live_device: Box<[f64]>,
+    /// Device frames since the session last took live input.
+    live_unused: usize,
 }
 
 impl std::fmt::Debug for AudioEngine {
@@ -304,6 +325,11 @@ pub fn engine(rate: f64, control: &Control) -> (EngineRemote, AudioEngine) {
         scope_from: 0,
         scope_written: 0,
         mix: [vec![0.0; CHUNK].into_boxed_slice(), vec![0.0; CHUNK].into_boxed_slice()],
+        live: None,
+        live_block: vec![0.0; MAX_BLOCK].into_boxed_slice(),
+        live_used: false,
+        live_device: vec![0.0; CHUNK].into_boxed_slice(),
+        live_unused: 0,
     };
     let remote = EngineRemote {
         rate,
@@ -342,6 +368,9 @@ impl AudioEngine {
         if !self.control.playing && self.run <= 0.0 {
             // Paused and faded out: silence, and the clock stands still.
             out.fill(0.0);
+            if let Some(feed) = &mut self.live {
+                feed.idle();
+            }
             self.publish();
             return;
         }
@@ -411,6 +440,11 @@ impl AudioEngine {
                         && s.has_stage(stage)
                     {
                         s.reset_clips(stage);
+                    }
+                }
+                Command::LiveInput(feed) => {
+                    if let Some(old) = std::mem::replace(&mut self.live, feed) {
+                        self.throw(Garbage::LiveInput(old));
                     }
                 }
             }
@@ -489,7 +523,15 @@ impl AudioEngine {
 
     fn session_step(&mut self, n: usize) {
         let Some(chain) = &mut self.session else { return };
-        chain.process(n);
+        match &mut self.live {
+            Some(feed) if chain.has_live_input() => {
+                let block = &mut self.live_block[..n];
+                feed.fill(chain.sample_rate_hz(), block);
+                chain.process_with_input(n, block);
+                self.live_used = true;
+            }
+            _ => chain.process(n),
+        }
         for slot in &mut self.slots {
             for p in slot.programs_mut() {
                 if let Program::Session(tap) = p
@@ -562,20 +604,43 @@ impl AudioEngine {
     }
 
     fn render_chunk(&mut self, n: usize) {
+        self.live_used = false;
         self.run_session(n);
+        let live_n = if self.slots.iter().any(|s| s.programs().any(Program::takes_live_input)) {
+            // The session's live tracks had it first (the desk and the converter screen are
+            // not heard at once); otherwise the programs get it at the device's rate.
+            match &mut self.live {
+                Some(feed) if !self.live_used => {
+                    feed.fill(self.rate, &mut self.live_device[..n]);
+                    self.live_used = true;
+                    n
+                }
+                _ => 0,
+            }
+        } else {
+            0
+        };
+        self.live_unused = if self.live_used { 0 } else { self.live_unused + n };
+        if (self.live_unused as f64) > LIVE_IDLE_SECS * self.rate
+            && let Some(feed) = &mut self.live
+        {
+            // Nothing plays it (a step may skip a chunk, not this long): it waits, so that it
+            // starts afresh rather than late.
+            feed.idle();
+        }
         let rate = self.rate;
         let fade_step = self.fade_step;
         for slot in &mut self.slots {
             let [l, r] = &mut slot.buf;
             if let Some(p) = slot.current.as_deref_mut() {
-                p.fill(rate, &mut l[..n], &mut r[..n]);
+                p.fill(rate, &self.live_device[..live_n], &mut l[..n], &mut r[..n]);
             } else {
                 l[..n].fill(0.0);
                 r[..n].fill(0.0);
             }
             if let Some(old) = slot.outgoing.as_deref_mut() {
                 let [ol, or] = &mut slot.old;
-                old.fill(rate, &mut ol[..n], &mut or[..n]);
+                old.fill(rate, &self.live_device[..live_n], &mut ol[..n], &mut or[..n]);
                 for i in 0..n {
                     slot.fade = (slot.fade + fade_step).min(1.0);
                     let g = slot.fade;
@@ -653,6 +718,7 @@ impl AudioEngine {
         r.scope_stage = self.scope_stage;
         r.scope_stage_from = self.scope_from;
         r.scope_written = self.scope_written;
+        r.live = self.live.as_ref().map(|f| f.report());
         self.reports.publish();
     }
 }
@@ -715,6 +781,18 @@ impl EngineRemote {
         match self.commands.push(Command::Program { side, program: Box::new(program), serial }) {
             Ok(()) => Ok(serial),
             Err(rtrb::PushError::Full(Command::Program { program, .. })) => Err(program),
+            Err(_) => unreachable!("the command pushed"),
+        }
+    }
+
+    /// Hands the engine a live input for the session's live tracks (`None`: stop taking one).
+    ///
+    /// # Errors
+    /// The feed, when the queue is full (try again next frame).
+    pub fn send_live_input(&mut self, feed: Option<Box<LiveFeed>>) -> Result<(), Option<Box<LiveFeed>>> {
+        match self.commands.push(Command::LiveInput(feed)) {
+            Ok(()) => Ok(()),
+            Err(rtrb::PushError::Full(Command::LiveInput(f))) => Err(f),
             Err(_) => unreachable!("the command pushed"),
         }
     }

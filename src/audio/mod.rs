@@ -9,11 +9,13 @@ pub mod engine;
 pub mod export;
 pub mod fifo;
 pub mod input;
+pub mod live;
 pub mod output;
 pub mod program;
 pub mod protect;
 pub mod voice;
 
 pub use engine::{AudioEngine, Command, Control, EngineRemote, Garbage, Report, engine};
+pub use live::{FeedReport, LiveFeed};
 pub use program::{ListenSpec, Program};
 pub use voice::ConverterTap;

@@ -6,6 +6,9 @@ use crate::audio::voice::{ChainTap, ConverterTap, ConverterVoice};
 use crate::chain::engine::{Chain, MAX_BLOCK, StageId};
 use crate::chain::scene::Scene;
 use crate::dsp::converter::ConverterParams;
+use crate::dsp::live_converter::LiveConverter;
+use crate::dsp::source::SourceKind;
+use crate::units::db_to_amp;
 
 /// What to listen to, as data.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -51,6 +54,12 @@ impl ListenSpec {
     pub fn build(&self, rate: f64, session: Option<&Scene>) -> Result<Program, String> {
         Ok(match self {
             Self::Silence => Program::Silence,
+            Self::Converter { params, tap, gain_db } if params.source.kind == SourceKind::LiveInput => {
+                // The live input reaches the audio thread at the device's rate: that is the
+                // "analog" signal the converter samples.
+                let converter = LiveConverter::new(params, rate, *tap)?;
+                Program::LiveConverter { converter: Box::new(converter), gain: db_to_amp(*gain_db) }
+            }
             Self::Converter { params, tap, gain_db } => {
                 Program::Converter(ConverterVoice::new(params, *tap, *gain_db, rate)?)
             }
@@ -103,6 +112,13 @@ pub enum Program {
         /// Its tapped stage.
         tap: ChainTap,
     },
+    /// The converter with live input as its source (fed by the engine's live input).
+    LiveConverter {
+        /// The converter, at the device's rate.
+        converter: Box<LiveConverter>,
+        /// Extra gain.
+        gain: f64,
+    },
 }
 
 impl Program {
@@ -112,6 +128,12 @@ impl Program {
         matches!(self, Self::Session(_))
     }
 
+    /// Whether it plays the live input (the engine then hands it the input's samples).
+    #[must_use]
+    pub fn takes_live_input(&self) -> bool {
+        matches!(self, Self::LiveConverter { .. })
+    }
+
     /// Starts at device sample `d0`; a variant starts at session sample `session_pos` (to line
     /// up with the session) or, without a session, at the time `d0` stands for.
     pub fn start(&mut self, d0: u64, rate: f64, session_pos: Option<u64>) {
@@ -119,6 +141,7 @@ impl Program {
             Self::Silence => {}
             Self::Converter(v) => v.start(d0),
             Self::Session(tap) => tap.reset(),
+            Self::LiveConverter { converter, .. } => converter.reset(),
             Self::Variant { chain, tap } => {
                 let pos = session_pos.unwrap_or_else(|| (d0 as f64 * chain.sample_rate_hz() / rate).round() as u64);
                 chain.seek(pos);
@@ -128,8 +151,9 @@ impl Program {
     }
 
     /// Renders the next frames into `left` and `right` (a session tap plays what the engine fed
-    /// it).
-    pub fn fill(&mut self, rate: f64, left: &mut [f64], right: &mut [f64]) {
+    /// it; the live converter converts `input`, the live input at the device's rate, as long as
+    /// `left`, or silence where it is shorter).
+    pub fn fill(&mut self, rate: f64, input: &[f64], left: &mut [f64], right: &mut [f64]) {
         match self {
             Self::Silence => {
                 left.fill(0.0);
@@ -138,6 +162,18 @@ impl Program {
             Self::Converter(v) => v.fill(left, right),
             Self::Session(tap) => {
                 tap.fill(left, right);
+            }
+            Self::LiveConverter { converter, gain } => {
+                let n = left.len().min(right.len());
+                let mut at = 0;
+                converter.process(&input[..input.len().min(n)], |chunk| {
+                    for (o, &h) in left[at..].iter_mut().zip(chunk.heard) {
+                        *o = h * *gain;
+                    }
+                    at += chunk.heard.len();
+                });
+                left[at.min(n)..n].fill(0.0);
+                right[..n].copy_from_slice(&left[..n]);
             }
             Self::Variant { chain, tap } => {
                 let n = left.len().min(right.len());

@@ -95,7 +95,8 @@ pub fn render(part: Part, seed: u64, sample_rate_hz: f64) -> Vec<f32> {
 
 /// Adds `note` (rendered from `t0` seconds) into `out`, wrapping around the loop end so the
 /// loop has no seam.
-fn add_wrapped(out: &mut [f64], t0: f64, fs: f64, note: &[f64]) {
+/// Adds `note` into `out` from `t0` seconds on, wrapping round the end (the loop).
+pub(crate) fn add_wrapped(out: &mut [f64], t0: f64, fs: f64, note: &[f64]) {
     let len = out.len();
     let start = (t0 * fs).round() as usize;
     for (i, v) in note.iter().enumerate() {
@@ -219,7 +220,7 @@ fn bass(out: &mut [f64], fs: f64, random: &mut Random) {
 }
 
 /// Formant centre frequencies and gains (dB) of five vowels.
-const VOWELS: [[(f32, f32); 3]; 5] = [
+pub(crate) const VOWELS: [[(f32, f32); 3]; 5] = [
     [(730.0, 0.0), (1090.0, -5.0), (2440.0, -12.0)],
     [(530.0, 0.0), (1840.0, -7.0), (2480.0, -12.0)],
     [(270.0, 0.0), (2290.0, -10.0), (3010.0, -14.0)],
@@ -253,7 +254,9 @@ fn lead(out: &mut [f64], fs: f64, random: &mut Random) {
     }
 }
 
-fn sung(fs: f64, freq: f64, hold: f64, vowel: [(f32, f32); 3], vel: f64) -> Vec<f64> {
+/// A sung (voiced) note: a sawtooth at `freq` with vibrato after 150 ms, through the three
+/// formants of `vowel`, held `hold` seconds at velocity `vel`, with a 250 ms tail.
+pub(crate) fn sung(fs: f64, freq: f64, hold: f64, vowel: [(f32, f32); 3], vel: f64) -> Vec<f64> {
     let n = ((hold + 0.25) * fs) as usize;
     let mut osc = saw();
     osc.set_sample_rate(fs);

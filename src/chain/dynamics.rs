@@ -326,11 +326,22 @@ pub struct Limiter {
     since_resum: usize,
 }
 
+fn lookahead_samples(params: &LimiterParams, sample_rate_hz: f64) -> usize {
+    ((params.lookahead_ms.max(0.1) * 1e-3) * sample_rate_hz).round().max(1.0) as usize
+}
+
 impl Limiter {
+    /// The delay through a limiter with `params` at `sample_rate_hz`, in samples (what
+    /// [`Self::latency`] of one built with them says).
+    #[must_use]
+    pub fn latency_of(params: &LimiterParams, sample_rate_hz: f64) -> usize {
+        lookahead_samples(params, sample_rate_hz) + LATENCY
+    }
+
     /// A limiter with `params` at `sample_rate_hz`.
     #[must_use]
     pub fn new(params: LimiterParams, sample_rate_hz: f64) -> Self {
-        let lookahead = ((params.lookahead_ms.max(0.1) * 1e-3) * sample_rate_hz).round().max(1.0) as usize;
+        let lookahead = lookahead_samples(&params, sample_rate_hz);
         let window = lookahead + 1;
         Self {
             params,

@@ -596,8 +596,22 @@ impl Chain {
         &self.live
     }
 
-    /// Processes the next `frames` samples (at most [`MAX_BLOCK`]), updating taps and meters.
+    /// Processes the next `frames` samples (at most [`MAX_BLOCK`]), updating taps and meters
+    /// (live input tracks play silence).
     pub fn process(&mut self, frames: usize) {
+        self.process_with_input(frames, &[]);
+    }
+
+    /// Whether a track plays live input.
+    #[must_use]
+    pub fn has_live_input(&self) -> bool {
+        self.strips.iter().any(|s| matches!(s.material, TrackMaterial::Live))
+    }
+
+    /// As [`Self::process`], with `input` (at the session rate, `frames` long; shorter: the
+    /// rest silent) played by the live input tracks.
+    #[allow(clippy::too_many_lines, reason = "one pass through every stage, in signal order")]
+    pub fn process_with_input(&mut self, frames: usize, input: &[f64]) {
         let n = frames.min(MAX_BLOCK);
         let fs = self.fs;
         let pos = self.pos;
@@ -605,7 +619,13 @@ impl Chain {
         self.bus[1][..n].fill(0.0);
         for strip in &mut self.strips {
             let src = &mut strip.source[..n];
-            strip.material.fill(pos, fs, src);
+            if matches!(strip.material, TrackMaterial::Live) {
+                let k = input.len().min(n);
+                src[..k].copy_from_slice(&input[..k]);
+                src[k..].fill(0.0);
+            } else {
+                strip.material.fill(pos, fs, src);
+            }
             // Analog: input noise, preamp.
             strip.adc[..n].copy_from_slice(src);
             if let Some(noise) = &mut strip.input_noise {

@@ -35,6 +35,9 @@ pub enum TrackMaterial {
         /// The random part, for noise sources.
         noise: Option<Box<ShapedNoise>>,
     },
+    /// Live input, handed to [`crate::chain::engine::Chain::process_with_input`] by whoever
+    /// runs the chain (the audio engine); silence otherwise.
+    Live,
 }
 
 impl TrackMaterial {
@@ -62,6 +65,7 @@ impl TrackMaterial {
                     n.add_to(out);
                 }
             }
+            Self::Live => out.fill(0.0),
         }
     }
 
@@ -70,7 +74,7 @@ impl TrackMaterial {
     pub fn loop_len(&self) -> Option<usize> {
         match self {
             Self::Buffer { samples, .. } => Some(samples.len()),
-            Self::Signal { .. } => None,
+            Self::Signal { .. } | Self::Live => None,
         }
     }
 }
@@ -130,6 +134,9 @@ fn material_for(source: &TrackSource, scene: &Scene, index: usize) -> Result<Tra
     let gain = db_to_amp(source.level_dbfs);
     if let Some(part) = source.kind.part() {
         return Ok(TrackMaterial::Buffer { samples: band_part(part, scene.seed, fs), gain });
+    }
+    if source.kind == TrackSourceKind::Live {
+        return Ok(TrackMaterial::Live);
     }
     if source.kind == TrackSourceKind::File {
         let path = source.path.as_deref().ok_or("a file track needs a path")?;

@@ -48,6 +48,10 @@ pub enum TrackSourceKind {
     TwoTone,
     /// Impulse train.
     Impulse,
+    /// Live input: the input device's first channel as it arrives (its level is the
+    /// device's: `level_dbfs` does not apply). Silent where no input runs, as in offline
+    /// renders and exports; record a take to keep it.
+    Live,
 }
 
 impl TrackSourceKind {

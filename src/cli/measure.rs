@@ -39,7 +39,7 @@ pub fn run(args: &MeasureArgs) -> Result<(), CliError> {
             };
             let title = scene.name.clone();
             let converter = scene.converter.clone().unwrap_or_default();
-            (SimState { screen, converter, scene, listening: None }, title)
+            (SimState { screen, converter, scene, ..SimState::default() }, title)
         }
         (None, Some(key)) => {
             let p = crate::sim::presets::find(key).ok_or_else(|| format!("unknown preset '{key}'"))?;

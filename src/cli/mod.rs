@@ -37,7 +37,7 @@ pub struct Cli {
 #[allow(clippy::struct_excessive_bools, reason = "command-line flags are booleans")]
 pub struct AppArgs {
     /// Open with a converter preset: default, aliasing, square-aliasing, 4-bit, dither-tiny,
-    /// clipping, inter-sample-peak, staircase.
+    /// clipping, inter-sample-peak, staircase, live-input (the microphone).
     #[arg(long)]
     pub preset: Option<String>,
     /// Render some frames, save a PNG of the window here and exit.
@@ -78,6 +78,9 @@ pub struct AppArgs {
     /// Do not open the audio device: visual only.
     #[arg(long)]
     pub no_audio: bool,
+    /// Open the desk's live input and hear it through the desk (use headphones).
+    #[arg(long)]
+    pub hear_input: bool,
     /// Open a window or menu at the start: blind-test, export, shortcuts (the `?` list), demos or view.
     #[arg(long, value_name = "WINDOW")]
     pub open: Option<crate::app::StartWindow>,
@@ -97,6 +100,16 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
         return Err(format!("size must be between 320x240 and 7680x4320 (got {w}x{h})"));
     }
     Ok((w, h))
+}
+
+/// A model signal by name; the live input is the app's (or `record`'s), not the model's.
+fn parse_signal(s: &str) -> Result<SourceKind, String> {
+    match s.parse::<SourceKind>()? {
+        SourceKind::LiveInput => {
+            Err("live input is the app's microphone, not a model signal; record it with `headroom-lab record`".into())
+        }
+        kind => Ok(kind),
+    }
 }
 
 /// The subcommands.
@@ -124,7 +137,7 @@ pub enum Command {
 pub struct ConverterArgs {
     /// Source: sine, square, sawtooth, triangle, white-noise, pink-noise, sweep, two-tone,
     /// impulse.
-    #[arg(long, default_value = "sine")]
+    #[arg(long, default_value = "sine", value_parser = parse_signal)]
     pub signal: SourceKind,
     /// Frequency in Hz (fundamental, first tone, sweep start, click rate).
     #[arg(long, default_value_t = 997.0, allow_negative_numbers = true)]
@@ -296,6 +309,7 @@ pub fn app_options(args: &AppArgs) -> Result<crate::app::AppOptions, String> {
         scene: args.scene.clone(),
         add_track: args.add_track.clone(),
         audio: !args.no_audio,
+        hear_input: args.hear_input,
         open: args.open,
         data_dir: args.data_dir.clone(),
         lesson: args.lesson.clone(),

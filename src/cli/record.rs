@@ -36,6 +36,10 @@ pub struct RecordArgs {
     /// The ADC's sample rate in Hz, 8000 to 192000 (default: the input's own rate).
     #[arg(long, allow_negative_numbers = true)]
     pub sample_rate: Option<f64>,
+    /// The input device, by name as the app's input track lists it (default: the system's
+    /// default input).
+    #[arg(long, value_name = "NAME")]
+    pub device: Option<String>,
     /// Print the measurements as JSON.
     #[arg(long)]
     pub json: bool,
@@ -66,7 +70,7 @@ fn run_with(args: &RecordArgs, backend: &mut dyn InputBackend) -> Result<(), Cli
     {
         return Err(CliError(format!("cannot write {}: no folder {}", args.out.display(), dir.display())));
     }
-    let mut input = backend.open_input().map_err(|e| CliError(format!("cannot record: {e}")))?;
+    let mut input = backend.open_device(args.device.as_deref()).map_err(|e| CliError(format!("cannot record: {e}")))?;
     let rate = args.sample_rate.unwrap_or(input.info().rate);
     let settings = CaptureSettings { preamp_db: args.preamp_db, bit_depth: args.bits, sample_rate_hz: rate };
     settings.validate().map_err(|e| CliError(format!("{e} (the input runs at {} Hz)", input.info().rate)))?;
@@ -161,6 +165,7 @@ mod tests {
             bits: BitDepth::Fixed(16),
             sample_rate: None,
             json: true,
+            device: None,
         }
     }
 

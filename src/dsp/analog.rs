@@ -185,7 +185,7 @@ impl AnalogSignal {
                     }
                 }
             }
-            SourceKind::WhiteNoise | SourceKind::PinkNoise | SourceKind::Sweep => {}
+            SourceKind::WhiteNoise | SourceKind::PinkNoise | SourceKind::Sweep | SourceKind::LiveInput => {}
         }
         out.retain(|c| c.amp >= min_amp && c.freq_hz <= max_freq_hz);
         out.sort_by(|a, b| b.amp.total_cmp(&a.amp));
@@ -221,7 +221,7 @@ fn plan(source: &SourceParams, amp: f64, filter: Option<FilterResponse>) -> Plan
     match source.kind {
         SourceKind::Sine => Plan::Tones(vec![tone(source.freq_hz, amp)]),
         SourceKind::TwoTone => Plan::Tones(vec![tone(source.freq_hz, 0.5 * amp), tone(source.freq2_hz, 0.5 * amp)]),
-        SourceKind::WhiteNoise | SourceKind::PinkNoise => Plan::Silent,
+        SourceKind::WhiteNoise | SourceKind::PinkNoise | SourceKind::LiveInput => Plan::Silent,
         SourceKind::Sweep => Plan::Sweep {
             f1: source.freq_hz,
             f2: source.freq2_hz,

@@ -71,6 +71,9 @@ pub struct CaptureStats {
     pub clipped_samples: u64,
     /// RMS of the quietest 400 ms block, dBFS (`None` before any sound arrived).
     pub noise_floor_dbfs: Option<f64>,
+    /// RMS of the error the ADC's quantizer added over the whole take (what it wrote minus
+    /// what reached it after the clip), dBFS: the converter's own noise, apart from clipping.
+    pub error_rms_dbfs: f64,
 }
 
 impl CaptureStats {
@@ -97,6 +100,8 @@ pub struct Capture {
     block_len: usize,
     block_fill: usize,
     block_sum2: f64,
+    /// Sum of the squared quantization error.
+    error_sum2: f64,
     /// Mean square of the quietest whole block so far.
     quietest: Option<f64>,
     /// Samples the take stops at.
@@ -123,6 +128,7 @@ impl Capture {
             block_len: (NOISE_BLOCK_SECS * settings.sample_rate_hz).round().max(1.0) as usize,
             block_fill: 0,
             block_sum2: 0.0,
+            error_sum2: 0.0,
             quietest: None,
             limit: u64::MAX,
         }
@@ -165,10 +171,12 @@ impl Capture {
         for &x in self.resampled.iter().take(room) {
             let v = x * self.gain;
             // The ADC has no codes beyond full scale: what reaches it clips there.
-            let q = self.quantizer.process(v.clamp(-1.0, 1.0));
+            let reaching = v.clamp(-1.0, 1.0);
+            let q = self.quantizer.process(reaching);
             if v.abs() >= 1.0 || q.clipped {
                 self.clipped += 1;
             }
+            self.error_sum2 += (q.value - reaching) * (q.value - reaching);
             self.peak = self.peak.max(q.value.abs());
             out.push(q.value);
             self.block_sum2 += q.value * q.value;
@@ -201,6 +209,7 @@ impl Capture {
             true_peak_dbtp: amp_to_db(self.true_peak.peak().max(self.peak)),
             clipped_samples: self.clipped,
             noise_floor_dbfs: noise.map(power_to_db),
+            error_rms_dbfs: power_to_db(self.error_sum2 / self.samples.max(1) as f64),
         }
     }
 
@@ -264,6 +273,26 @@ mod tests {
         c.process(&sine(db_to_amp(-6.0), 1000.0, to, 1.0), &mut out);
         let floor = c.finish().noise_floor_dbfs.unwrap_or_default();
         assert!((floor + 9.0103).abs() < 0.01, "floor {floor}");
+    }
+
+    /// Bennett's uniform-error model: a busy signal many LSBs tall leaves an error of RMS
+    /// LSB / sqrt(12), at 12 bits 20 log10(2^-11 / sqrt(12)) = -77.0 dBFS; a tone far below
+    /// half an LSB is rounded to silence and the error is the tone itself.
+    #[test]
+    fn the_quantization_error_is_an_lsb_over_root_twelve_on_a_busy_signal() {
+        let rate = 48_000.0;
+        let theory = crate::units::amp_to_db(2f64.powi(-11) / 12f64.sqrt());
+        // -12 dBFS through +6 dB of preamp: the error is the converter's, after the preamp.
+        let mut c = Capture::new(rate, settings(6.0, 12, rate));
+        let mut out = Vec::new();
+        c.process(&sine(db_to_amp(-12.0), 997.0, rate, 1.0), &mut out);
+        let e = c.finish().error_rms_dbfs;
+        assert!((e - theory).abs() < 0.2, "{e} vs {theory}");
+        let mut c = Capture::new(rate, settings(0.0, 12, rate));
+        c.process(&sine(db_to_amp(-90.0), 997.0, rate, 1.0), &mut out);
+        let s = c.finish();
+        assert!((s.error_rms_dbfs - (-90.0 - 3.0103)).abs() < 0.01, "{}", s.error_rms_dbfs);
+        assert_eq!(s.peak_dbfs, crate::units::FLOOR_DB);
     }
 
     #[test]

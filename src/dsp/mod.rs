@@ -7,6 +7,7 @@ pub mod capture;
 pub mod codec;
 pub mod converter;
 pub mod filter;
+pub mod live_converter;
 pub mod noise;
 pub mod quantizer;
 pub mod reconstruct;

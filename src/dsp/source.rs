@@ -44,11 +44,15 @@ pub enum SourceKind {
     /// A train of clicks at `freq_hz` per second, each a pulse band-limited to
     /// [`ANALOG_BANDWIDTH_HZ`].
     Impulse,
+    /// The app's live input (a microphone): its samples, at the device's own rate, are the
+    /// analog signal ([`crate::dsp::live_converter`]). The model alone has no input, so here
+    /// it is silence.
+    LiveInput,
 }
 
 impl SourceKind {
     /// Every kind, in the order a menu lists them.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Sine,
         Self::Square,
         Self::Sawtooth,
@@ -58,6 +62,7 @@ impl SourceKind {
         Self::Sweep,
         Self::TwoTone,
         Self::Impulse,
+        Self::LiveInput,
     ];
 
     /// The name used in files and on the command line (`white-noise`).
@@ -73,6 +78,7 @@ impl SourceKind {
             Self::Sweep => "sweep",
             Self::TwoTone => "two-tone",
             Self::Impulse => "impulse",
+            Self::LiveInput => "live-input",
         }
     }
 
@@ -89,6 +95,7 @@ impl SourceKind {
             Self::Sweep => "Log sweep",
             Self::TwoTone => "Two tones",
             Self::Impulse => "Impulse train",
+            Self::LiveInput => "Live input",
         }
     }
 
@@ -96,6 +103,12 @@ impl SourceKind {
     #[must_use]
     pub fn is_noise(self) -> bool {
         matches!(self, Self::WhiteNoise | Self::PinkNoise)
+    }
+
+    /// True for the live input, whose signal comes from a device rather than the model.
+    #[must_use]
+    pub fn is_live(self) -> bool {
+        self == Self::LiveInput
     }
 
     /// True when the source uses its second frequency (`freq2_hz`).
@@ -126,6 +139,7 @@ impl FromStr for SourceKind {
             "sweep" => Self::Sweep,
             "two-tone" | "twotone" => Self::TwoTone,
             "impulse" => Self::Impulse,
+            "live-input" | "live" | "input" | "mic" => Self::LiveInput,
             _ => {
                 let names: Vec<&str> = Self::ALL.iter().map(|k| k.name()).collect();
                 return Err(format!("unknown signal '{s}' (expected one of: {})", names.join(", ")));

@@ -8,8 +8,10 @@ use crate::analysis::spectrum::{Spectrum, SpectrumAnalyzer};
 use crate::analysis::theory::{theory_noise_dbfs, theory_snr_db};
 use crate::analysis::true_peak::TruePeakMeter;
 use crate::analysis::window::Window;
+use crate::audio::voice::ConverterTap;
 use crate::dsp::converter::{ConvertedBlock, Converter, ConverterParams};
-use crate::dsp::quantizer::BitDepth;
+use crate::dsp::live_converter::LiveConverter;
+use crate::dsp::quantizer::{BitDepth, NoiseShaping};
 use crate::dsp::reconstruct::{Reconstruction, SincInterpolator, staircase_at};
 use crate::dsp::source::SourceKind;
 use crate::units::power_to_db;
@@ -56,7 +58,7 @@ impl ViewSettings {
         let span = match s.kind {
             SourceKind::WhiteNoise | SourceKind::PinkNoise => 64.0 / params.sample_rate_hz,
             SourceKind::Impulse => 2.5 / s.freq_hz,
-            SourceKind::Sweep => 0.02,
+            SourceKind::Sweep | SourceKind::LiveInput => 0.02,
             SourceKind::TwoTone => 4.0 / s.freq_hz.min(s.freq2_hz),
             _ => 3.0 / s.freq_hz,
         };
@@ -129,6 +131,52 @@ pub struct ConverterSnapshot {
     pub clipped_samples: usize,
     /// Aliases of components above Nyquist, with what the spectrum shows there.
     pub aliases: Vec<Alias>,
+    /// With the live input as the source: the input and what can honestly be said of it.
+    pub live: Option<LiveSnapshot>,
+}
+
+/// The live input on the converter screen: where it comes from and the measurements that
+/// hold for any signal (a voice is not a sine, so the sine test does not apply).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LiveSnapshot {
+    /// The input device (empty: none open).
+    pub device: String,
+    /// Its own sample rate, Hz: nothing above half of it exists in the signal (0: none open).
+    pub input_rate_hz: f64,
+    /// Why nothing is shown: no input device, or not enough input yet.
+    pub problem: Option<String>,
+    /// Signal over quantization error, measured: the power of the quantizer's input over the
+    /// power of the error (output minus input), in dB.
+    pub snr_db: Option<f64>,
+    /// What uniform, uncorrelated error predicts for this signal's power: 6.02 N + 1.76 dB
+    /// plus how far its power sits from a full-scale sine's, minus the dither's extra noise
+    /// (fixed point without noise shaping only).
+    pub theory_snr_db: Option<f64>,
+    /// The level of a sine of the same power, dBFS (RMS + 3.01 dB).
+    pub sine_level_dbfs: f64,
+}
+
+/// A stretch of live input for the converter screen: the latest samples at the input's rate.
+#[derive(Clone, Copy, Debug)]
+pub struct LiveWindow<'a> {
+    /// The samples, oldest first.
+    pub samples: &'a [f64],
+    /// Input samples that came before `samples[0]` since the input opened.
+    pub start: u64,
+    /// The input's own rate, Hz.
+    pub rate_hz: f64,
+    /// The device's name.
+    pub device: &'a str,
+}
+
+/// What the live converter left for the time view: the analog signal before and after the
+/// filter at the input's rate, from input sample `start` on.
+#[derive(Debug, Default)]
+struct LiveCurves {
+    start: u64,
+    rate_hz: f64,
+    analog: Vec<f64>,
+    filtered: Vec<f64>,
 }
 
 /// The converter with its analysers: recomputes a [`ConverterSnapshot`] after a parameter
@@ -142,6 +190,9 @@ pub struct ConverterLab {
     meter: TruePeakMeter,
     /// The quantization error of the analysed block (the error spectrum's input).
     errors: Vec<f64>,
+    /// The live input's converter, built for the parameters and the input's rate.
+    live: Option<LiveConverter>,
+    live_curves: LiveCurves,
 }
 
 impl std::fmt::Debug for ConverterLab {
@@ -163,6 +214,8 @@ impl ConverterLab {
             block: ConvertedBlock::default(),
             meter: TruePeakMeter::new(),
             errors: Vec::new(),
+            live: None,
+            live_curves: LiveCurves::default(),
         })
     }
 
@@ -193,17 +246,140 @@ impl ConverterLab {
         let params = self.converter.params().clone();
         let fs = params.sample_rate_hz;
         let fft_size = view.fft_size.next_power_of_two();
-        let view_offset = (view.time_offset_secs * fs).floor().max(0.0) as usize;
-        let view_len = ((view.time_span_secs * fs).ceil() as usize + 2).clamp(4, 1 << 18);
+        let (view_offset, view_len) = view_extent(view, fs);
         let needed = fft_size.max(view_offset + view_len) + 2 * MARGIN;
         let first = start.saturating_sub(MARGIN as u64);
         let lead = (start - first) as usize;
         self.converter.render_into(first, needed, &mut self.block);
+        snap.live = None;
+        self.analyse(&params, lead, fft_size, view, snap);
+
+        // Aliases above the quantizer's noise, and what the spectrum shows there.
+        let depth = params.quantizer.bit_depth;
+        let min_level = theory_noise_dbfs(depth, &params.quantizer.dither) - 20.0;
+        snap.aliases = aliasing::predict(self.converter.analog(), fs, min_level, 24);
+        aliasing::measure(&mut snap.aliases, &snap.spectrum);
+
+        // Time view.
+        self.fill_time_view(&params, lead + view_offset, view_len, view.curve_points, snap);
+    }
+
+    /// As [`Self::compute_into`] for the live input: the latest `input` through the
+    /// converter ([`LiveConverter`]) at the screen's settings. The spectrum's size is cut to
+    /// what the window holds (at least 1024 samples); with less input than that, or none
+    /// (`Err`: why), `snap.live` says why and the views stay empty.
+    pub fn compute_live_into(
+        &mut self,
+        input: Result<&LiveWindow<'_>, &str>,
+        view: &ViewSettings,
+        snap: &mut ConverterSnapshot,
+    ) {
+        let params = self.converter.params().clone();
+        let fs = params.sample_rate_hz;
+        *snap = ConverterSnapshot { sample_rate_hz: fs, ..std::mem::take(snap) };
+        let mut live = LiveSnapshot {
+            device: input.map(|w| w.device.to_string()).unwrap_or_default(),
+            input_rate_hz: input.map_or(0.0, |w| w.rate_hz),
+            ..LiveSnapshot::default()
+        };
+        let window = match input {
+            Ok(w) => w,
+            Err(why) => {
+                live.problem = Some(why.to_string());
+                clear(snap, live);
+                return;
+            }
+        };
+        let r = window.rate_hz;
+        if self.live.as_ref().is_none_or(|l| l.params() != &params || l.input_rate_hz() != r) {
+            match LiveConverter::new(&params, r, ConverterTap::Output) {
+                Ok(l) => self.live = Some(l),
+                Err(e) => {
+                    live.problem = Some(e);
+                    clear(snap, live);
+                    return;
+                }
+            }
+        }
+        let Some(conv) = self.live.as_mut() else { return };
+        // Start on a sample whose instant is also a sampling instant, so that the samples
+        // stay on one grid (n / fs since the input opened) from one window to the next.
+        let skip = grid_skip(window.start, r, fs).min(window.samples.len());
+        let samples = &window.samples[skip..];
+        let input_start = window.start + skip as u64;
+        // The filter and the sampler start from silence: drop what they have not settled on.
+        let settle_input = conv.filter().map_or(0, |f| f.taps.len()) + 160;
+        let settle = (settle_input as f64 * fs / r).ceil() as usize;
+        conv.reset();
+        let block = &mut self.block;
+        block.start = 0;
+        block.analog.clear();
+        block.output.clear();
+        block.clipped.clear();
+        let curves = &mut self.live_curves;
+        curves.rate_hz = r;
+        curves.start = input_start;
+        curves.analog.clear();
+        curves.filtered.clear();
+        conv.process(samples, |c| {
+            block.clipped.extend(c.clipped.iter().map(|&i| block.output.len() + i));
+            block.analog.extend_from_slice(c.sampled);
+            block.output.extend_from_slice(c.output);
+            curves.analog.extend_from_slice(c.analog);
+            curves.filtered.extend_from_slice(c.filtered);
+        });
+        let available = block.output.len().saturating_sub(settle);
+        let (view_offset, view_len) = view_extent(view, fs);
+        let mut fft_size = view.fft_size.next_power_of_two();
+        while fft_size > 1024 && fft_size.max(view_offset + view_len) + 2 * MARGIN > available {
+            fft_size /= 2;
+        }
+        if fft_size.max(view_offset + view_len) + 2 * MARGIN > available {
+            live.problem = Some(format!("listening: {:.2} s of input so far", window.samples.len() as f64 / r));
+            clear(snap, live);
+            return;
+        }
+        // Analyse the latest samples; the block starts `first_n` samples after the input
+        // opened (an integer: the window starts on the grid).
+        let lead = block.output.len() - fft_size.max(view_offset + view_len) - MARGIN;
+        let first_n = ((input_start as f64) * fs / r).round() as u64;
+        block.start = first_n;
+        self.analyse(&params, lead, fft_size, view, snap);
+        snap.aliases.clear();
+
+        // What holds for any signal: measured signal over error, and what uniform error
+        // predicts for a signal of this power.
+        let analysed = &self.block.analog[lead..lead + fft_size];
+        let signal = analysed.iter().map(|x| x * x).sum::<f64>() / fft_size as f64;
+        let error = self.errors.iter().map(|e| e * e).sum::<f64>() / fft_size as f64;
+        // A sine of peak A has power A^2 / 2.
+        live.sine_level_dbfs = power_to_db(2.0 * signal);
+        live.snr_db = (error > 0.0 && signal > 0.0).then(|| power_to_db(signal / error));
+        let depth = params.quantizer.bit_depth;
+        live.theory_snr_db = (matches!(depth, BitDepth::Fixed(_))
+            && params.quantizer.noise_shaping == NoiseShaping::Off
+            && signal > 0.0)
+            .then(|| theory_snr_db(depth, live.sine_level_dbfs, &params.quantizer.dither));
+        snap.live = Some(live);
+        self.fill_time_view(&params, lead + view_offset, view_len, view.curve_points, snap);
+    }
+
+    /// Spectrum, sine test, theory, levels, clips, filter curve and error view of
+    /// `self.block.output[lead..lead + fft_size]`.
+    fn analyse(
+        &mut self,
+        params: &ConverterParams,
+        lead: usize,
+        fft_size: usize,
+        view: &ViewSettings,
+        snap: &mut ConverterSnapshot,
+    ) {
+        let fs = params.sample_rate_hz;
         let block = &self.block;
         let analysed = &block.output[lead..lead + fft_size];
 
         snap.sample_rate_hz = fs;
-        snap.start = start;
+        snap.start = block.start + lead as u64;
 
         // Spectrum and sine test of the output.
         self.analyzer.analyze_into(analysed, fs, fft_size, view.window, &mut snap.spectrum);
@@ -221,11 +397,6 @@ impl ConverterLab {
         measure_true_peak(&mut self.meter, &block.output, lead, fft_size);
         snap.levels = levels::measure_with_true_peak(analysed, self.meter.peak());
         snap.clipped_samples = block.clipped.iter().filter(|&&i| i >= lead && i < lead + fft_size).count();
-
-        // Aliases above the quantizer's noise, and what the spectrum shows there.
-        let min_level = theory_noise_dbfs(depth, &dither) - 20.0;
-        snap.aliases = aliasing::predict(self.converter.analog(), fs, min_level, 24);
-        aliasing::measure(&mut snap.aliases, &snap.spectrum);
 
         // Filter response from 10 Hz to 4 x Nyquist, log-spaced.
         let filter = params.filter_response();
@@ -257,9 +428,6 @@ impl ConverterLab {
         snap.error.rms_dbfs = power_to_db(mean_square);
         snap.error.rms_lsb = lsb.map(|q| mean_square.sqrt() / q);
         self.analyzer.analyze_into(errors, fs, fft_size, view.window, &mut snap.error.spectrum);
-
-        // Time view.
-        self.fill_time_view(&params, lead + view_offset, view_len, view.curve_points, snap);
     }
 
     fn fill_time_view(
@@ -285,15 +453,23 @@ impl ConverterLab {
         tv.error.clear();
         let analog = self.converter.analog();
         let noise = params.source.kind.is_noise() || params.noise_floor_dbfs.is_some();
+        let live = params.source.kind.is_live().then_some(&self.live_curves);
         let points = points.max(2);
         for p in 0..points {
             let t = t0 + (t1 - t0) * p as f64 / (points - 1) as f64;
             let pos = t * fs - block.start as f64;
-            let raw = analog.unfiltered_at(t);
-            // Noise exists only at the sampling instants; between them, show its band-limited
-            // interpolation, which is what the filtered analog noise looks like.
-            let filtered = if noise { self.interpolator.at(&block.analog, pos) } else { analog.at(t) };
-            tv.analog_raw.push([t, if params.source.kind.is_noise() { filtered } else { raw }]);
+            let (raw, filtered) = if let Some(c) = live {
+                // The input is band-limited to half its rate: between its samples it is
+                // their band-limited interpolation, before and after the filter.
+                let pos_in = t * c.rate_hz - c.start as f64;
+                (self.interpolator.at(&c.analog, pos_in), self.interpolator.at(&c.filtered, pos_in))
+            } else {
+                // Noise exists only at the sampling instants; between them, show its
+                // band-limited interpolation, which is what the filtered analog noise looks like.
+                let filtered = if noise { self.interpolator.at(&block.analog, pos) } else { analog.at(t) };
+                (if params.source.kind.is_noise() { filtered } else { analog.unfiltered_at(t) }, filtered)
+            };
+            tv.analog_raw.push([t, raw]);
             tv.analog.push([t, filtered]);
             let recon = match params.reconstruction {
                 Reconstruction::Staircase => staircase_at(&block.output, pos),
@@ -326,6 +502,35 @@ impl ConverterLab {
         }
         quantization_levels_into(params.quantizer.bit_depth, MAX_LEVELS_SHOWN, &mut tv.levels);
     }
+}
+
+/// Where the view lies in the analysed block: its first sample after the block's start and
+/// how many samples it spans.
+fn view_extent(view: &ViewSettings, fs: f64) -> (usize, usize) {
+    let offset = (view.time_offset_secs * fs).floor().max(0.0) as usize;
+    let len = ((view.time_span_secs * fs).ceil() as usize + 2).clamp(4, 1 << 18);
+    (offset, len)
+}
+
+/// How many input samples to skip from input sample `start` (at `r`) to reach one that is
+/// also a sampling instant at `fs` (both whole rates; otherwise none).
+fn grid_skip(start: u64, r: f64, fs: f64) -> usize {
+    let whole = |x: f64| (x.fract() == 0.0 && x >= 1.0).then_some(x as u64);
+    let (Some(r), Some(fs)) = (whole(r), whole(fs)) else { return 0 };
+    let period = r / gcd(r, fs);
+    ((period - start % period) % period) as usize
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// Empties every view of `snap` and puts `live` in it.
+fn clear(snap: &mut ConverterSnapshot, live: LiveSnapshot) {
+    let fs = snap.sample_rate_hz;
+    // No input: the readouts are those of digital silence, not of zeroed fields (0 dBFS).
+    let silence = levels::measure(&[0.0]);
+    *snap = ConverterSnapshot { sample_rate_hz: fs, live: Some(live), levels: silence, ..ConverterSnapshot::default() };
 }
 
 /// Resets `meter` and has it measure exactly the inter-sample points of

@@ -20,12 +20,28 @@ pub struct InputControls {
     pub preamp_db: f64,
     /// The ADC's word length.
     pub bits: BitDepth,
+    /// Heard through the desk (a live track on it); off until asked for, since speakers
+    /// would feed the microphone.
+    pub monitor: bool,
 }
 
 impl Default for InputControls {
     fn default() -> Self {
-        Self { preamp_db: 0.0, bits: BitDepth::Fixed(24) }
+        Self { preamp_db: 0.0, bits: BitDepth::Fixed(24), monitor: false }
     }
+}
+
+/// What the input track shows about monitoring through the desk.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MonitorView {
+    /// Sound flows from the input to the output.
+    pub running: bool,
+    /// From the microphone to the ear, ms, with what it is made of.
+    pub latency_ms: Option<f64>,
+    /// The parts of the latency, for the tooltip.
+    pub detail: String,
+    /// Why it is silent, if it is.
+    pub problem: Option<String>,
 }
 
 /// What the input track shows.
@@ -45,6 +61,14 @@ pub struct InputView {
     pub adc: StageReadout,
     /// Seconds recorded so far, while recording.
     pub recording_secs: Option<f64>,
+    /// The input devices to choose from (the first entry is the system's default).
+    pub devices: Vec<String>,
+    /// The one chosen (an index into `devices`).
+    pub chosen: usize,
+    /// Monitoring through the desk.
+    pub monitor: MonitorView,
+    /// A lesson hides the meters until its prediction is made (they would give it away).
+    pub meters_hidden: bool,
 }
 
 /// A finished take.
@@ -70,7 +94,14 @@ pub struct InputTrack {
     adc: Vec<f64>,
     /// The take being recorded (its own stage, so its measurements start with it).
     take: Option<(Capture, Vec<f64>)>,
+    /// The latest input, before the preamp ([`RECENT_SECS`] of it), for the converter screen.
+    recent: Vec<f64>,
+    /// Input samples that came before `recent[0]`.
+    recent_start: u64,
 }
+
+/// Seconds of the latest input an input track keeps for other views (the converter screen).
+pub const RECENT_SECS: f64 = 2.0;
 
 fn meters(rate: f64) -> (StageMeter, StageMeter) {
     (
@@ -83,7 +114,14 @@ impl InputTrack {
     /// Opens the default input of `backend`; with none, the track says why.
     #[must_use]
     pub fn open(backend: &mut dyn InputBackend, controls: InputControls) -> Self {
-        let (input, problem) = match backend.open_input() {
+        Self::open_device(backend, None, controls)
+    }
+
+    /// Opens the input of `backend` called `device` (`None`: the default); with none, the
+    /// track says why.
+    #[must_use]
+    pub fn open_device(backend: &mut dyn InputBackend, device: Option<&str>, controls: InputControls) -> Self {
+        let (input, problem) = match backend.open_device(device) {
             Ok(s) => (Some(s), None),
             Err(e) => (None, Some(e)),
         };
@@ -100,6 +138,8 @@ impl InputTrack {
             raw: Vec::with_capacity((rate * 0.5) as usize),
             adc: Vec::with_capacity((rate * 0.5) as usize),
             take: None,
+            recent: Vec::with_capacity((rate * RECENT_SECS) as usize + (rate * 0.5) as usize),
+            recent_start: 0,
         };
         track.capture = track.new_capture();
         track
@@ -124,6 +164,17 @@ impl InputTrack {
     #[must_use]
     pub fn controls(&self) -> InputControls {
         self.controls
+    }
+
+    /// The input's rate, Hz, when one is open.
+    #[must_use]
+    pub fn rate(&self) -> Option<f64> {
+        self.input.as_ref().map(|s| s.info().rate)
+    }
+
+    /// The input's second queue, for monitoring on the audio thread (once per opening).
+    pub fn take_monitor(&mut self) -> Option<rtrb::Consumer<f32>> {
+        self.input.as_mut()?.take_monitor()
     }
 
     /// Applies new controls: the preamp at once, a new word length from the next sample (a
@@ -153,6 +204,7 @@ impl InputTrack {
             return;
         }
         self.input_meter.process(&[&self.raw]);
+        self.keep_recent();
         if let Some(c) = &mut self.capture {
             self.adc.clear();
             c.process(&self.raw, &mut self.adc);
@@ -164,6 +216,38 @@ impl InputTrack {
         if let Some((c, take)) = &mut self.take {
             c.process(&self.raw, take);
         }
+    }
+
+    /// Appends what just came to the latest input, forgetting what is older than
+    /// [`RECENT_SECS`].
+    fn keep_recent(&mut self) {
+        let keep = self.input.as_ref().map_or(0, |s| (s.info().rate * RECENT_SECS) as usize);
+        self.recent.extend_from_slice(&self.raw);
+        let excess = self.recent.len().saturating_sub(keep);
+        if excess > 0 {
+            self.recent.copy_within(excess.., 0);
+            self.recent.truncate(keep);
+            self.recent_start += excess as u64;
+        }
+    }
+
+    /// The open input (none: it did not open, see [`Self::problem`]).
+    #[must_use]
+    pub fn input_info(&self) -> Option<&crate::audio::input::InputInfo> {
+        self.input.as_ref().map(InputStream::info)
+    }
+
+    /// Why there is no input, or that it was lost.
+    #[must_use]
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
+    /// The latest input as the device gave it (before the preamp; up to [`RECENT_SECS`]),
+    /// and how many samples came before it since the input opened.
+    #[must_use]
+    pub fn recent(&self) -> (&[f64], u64) {
+        (&self.recent, self.recent_start)
     }
 
     /// Starts a take (nothing without an input).
@@ -216,6 +300,7 @@ impl InputTrack {
             input: self.input_meter.readout(),
             adc: self.adc_meter.readout(),
             recording_secs: self.take.as_ref().map(|(c, _)| c.stats().duration_secs()),
+            ..InputView::default()
         }
     }
 }
@@ -236,8 +321,10 @@ mod tests {
     #[test]
     fn a_take_is_written_at_the_track_bits_and_measured_after_the_preamp() {
         let (mut tx, _health, stream) = feed("test", 48_000.0);
-        let mut track =
-            InputTrack::open(&mut Feed(Some(stream)), InputControls { preamp_db: 6.0, bits: BitDepth::Fixed(16) });
+        let mut track = InputTrack::open(
+            &mut Feed(Some(stream)),
+            InputControls { preamp_db: 6.0, bits: BitDepth::Fixed(16), ..InputControls::default() },
+        );
         track.start_recording();
         for n in 0..24_000 {
             let _ = tx.push(0.25 * (std::f32::consts::TAU * (n % 48) as f32 / 48.0).sin());
@@ -257,6 +344,24 @@ mod tests {
             take.stats.peak_dbfs
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_latest_input_is_kept_for_two_seconds_in_order() {
+        let (mut tx, _health, stream) = feed("test", 8000.0);
+        let mut track = InputTrack::open(&mut Feed(Some(stream)), InputControls::default());
+        let mut sent = 0u32;
+        for _ in 0..5 {
+            for _ in 0..7000 {
+                let _ = tx.push(sent as f32);
+                sent += 1;
+            }
+            track.pump();
+        }
+        let (recent, start) = track.recent();
+        assert_eq!(recent.len(), 16_000);
+        assert_eq!(start, u64::from(sent) - 16_000);
+        assert!(recent.iter().enumerate().all(|(i, &x)| x == (start + i as u64) as f64));
     }
 
     #[test]

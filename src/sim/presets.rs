@@ -109,6 +109,18 @@ pub fn all() -> Vec<Preset> {
                 ..base()
             },
         },
+        Preset {
+            key: "live-input",
+            title: "Your own voice at 16 kHz and 8 bits",
+            description: "The microphone through the converter: 8 bits hiss under a quiet voice, and the gentle filter lets the sibilants above 8 kHz fold back. Raise the analog gain until it clips.",
+            params: ConverterParams {
+                source: SourceParams { kind: SourceKind::LiveInput, ..SourceParams::default() },
+                sample_rate_hz: 16_000.0,
+                aa_filter: AaFilter::new(AaFilterKind::Gentle),
+                quantizer: QuantizerSettings::fixed(8),
+                ..base()
+            },
+        },
     ]
 }
 

@@ -114,7 +114,11 @@ pub fn app_ui(root: &mut Ui, app: &mut AppUi, views: Views<'_>, theme: &Theme) -
             if let Some(view) = views.input {
                 let zone = app.chain.scene.targets.tracking_peak_dbfs;
                 egui::Panel::left("input_track").resizable(false).show(root, |ui| {
-                    actions.input = crate::ui::input_track::input_track_ui(ui, &mut app.chain.input, view, zone, theme);
+                    // Taller than a 720-point screen in the projector theme: it scrolls.
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        actions.input =
+                            crate::ui::input_track::input_track_ui(ui, &mut app.chain.input, view, zone, theme);
+                    });
                 });
             }
             actions.chain = chain_screen_ui(root, &mut app.chain, views.chain, theme);

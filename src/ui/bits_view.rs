@@ -15,7 +15,13 @@ use crate::units::DB_PER_BIT;
 
 /// SNR against bit depth: the theory line, the TPDF-dithered line and where this setting is.
 pub fn snr_vs_bits_ui(ui: &mut Ui, snap: &ConverterSnapshot, params: &ConverterParams, theme: &Theme, height: f32) {
-    let level = snap.sine.map_or(params.source.level_dbfs + params.analog_gain_db, |s| s.fundamental_dbfs).min(0.0);
+    // A live input: the lines for a sine of its power, the point its measured SNR.
+    let level = match &snap.live {
+        Some(l) => l.sine_level_dbfs,
+        None => snap.sine.map_or(params.source.level_dbfs + params.analog_gain_db, |s| s.fundamental_dbfs),
+    }
+    .min(0.0);
+    let measured = snap.live.as_ref().map_or(snap.sine.map(|s| s.snr_db), |l| l.snr_db);
     let plain = Dither::default();
     let tpdf = Dither::new(DitherKind::Tpdf);
     let line = |d: &Dither| {
@@ -37,8 +43,8 @@ pub fn snr_vs_bits_ui(ui: &mut Ui, snap: &ConverterSnapshot, params: &ConverterP
             .y_axis_label("SNR (dB)")
             .default_x_bounds(0.5, 24.5)
             .default_y_bounds(0.0, 150.0)
-            .include_y(snap.sine.map_or(0.0, |s| s.snr_db.clamp(-40.0, 200.0) + 10.0))
-            .include_y(snap.sine.map_or(0.0, |s| s.snr_db.clamp(-40.0, 200.0) - 10.0))
+            .include_y(measured.map_or(0.0, |s| s.clamp(-40.0, 200.0) + 10.0))
+            .include_y(measured.map_or(0.0, |s| s.clamp(-40.0, 200.0) - 10.0))
             .allow_scroll(false)
             .allow_drag(false)
             .allow_zoom(false)
@@ -50,10 +56,10 @@ pub fn snr_vs_bits_ui(ui: &mut Ui, snap: &ConverterSnapshot, params: &ConverterP
                         .style(LineStyle::dashed_dense())
                         .width(theme.line_width),
                 );
-                if let Some(s) = snap.sine {
+                if let Some(snr) = measured {
                     let x = f64::from(params.quantizer.bit_depth.effective_bits());
                     plot_ui.points(
-                        Points::new("measured", vec![[x, s.snr_db]])
+                        Points::new("measured", vec![[x, snr]])
                             .color(theme.samples)
                             .radius(5.0 + theme.line_width)
                             .filled(true),

@@ -45,6 +45,8 @@ pub struct ChainUi {
     pub hidden: ViewSet,
     /// The input track's preamp and word length.
     pub input: crate::sim::input_track::InputControls,
+    /// What the input track's last take measured (lesson goals on `take.*` read it).
+    pub last_take: Option<crate::dsp::capture::CaptureStats>,
     /// Show one view alone, full size (the teacher's focus layout).
     pub focus: Option<DeskView>,
     /// The stage view shown when the window is too narrow for both side by side.
@@ -120,6 +122,7 @@ impl ChainUi {
             focus: None,
             stage_tab: DeskView::Waveform,
             input: crate::sim::input_track::InputControls::default(),
+            last_take: None,
         }
     }
 
@@ -500,6 +503,7 @@ fn track_strip_ui(
         let name = ui.label(RichText::new(&t.name).strong());
         let source = match t.source.kind.part() {
             Some(p) => format!("{p}, {:.0} dBFS in", t.source.level_dbfs),
+            None if t.source.kind == crate::chain::scene::TrackSourceKind::Live => "the input device".to_string(),
             None => format!("{:?}, {:.0} dBFS in", t.source.kind, t.source.level_dbfs).to_lowercase(),
         };
         ui.label(RichText::new(source).small().color(theme.text_weak))

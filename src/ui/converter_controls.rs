@@ -68,9 +68,19 @@ fn source_ui(ui: &mut Ui, p: &mut ConverterParams, r: &Restrictions) -> bool {
                     c
                 })
                 .response,
-            "The analog waveform fed into the converter.",
+            "The analog waveform fed into the converter; Live input: the microphone's.",
         )
     });
+    if s.kind.is_live() {
+        ui.label(
+            egui::RichText::new(
+                "The input's own samples are the analog signal, so nothing above half its rate exists in it.",
+            )
+            .weak(),
+        );
+        changed |= r.gate(ui, "analog", None, |ui| analog_ui(ui, p));
+        return changed;
+    }
     changed |= r.gate(ui, "freq", Some("source"), |ui| freq_ui(ui, s));
     let level_tip = if s.kind.is_noise() {
         "Level of the noise, as the RMS of a sine with this peak."
@@ -126,6 +136,10 @@ fn analog_ui(ui: &mut Ui, p: &mut ConverterParams) -> bool {
         " dB",
         "Gain before the converter: push it past 0 dBFS to clip.",
     );
+    if p.source.kind.is_live() {
+        // The input brings its own noise.
+        return changed;
+    }
     let mut noise_on = p.noise_floor_dbfs.is_some();
     if tip(
         ui.checkbox(&mut noise_on, "Analog noise floor"),

@@ -21,6 +21,11 @@ const MAX_STEMS: usize = 400;
 /// full scale once the signal comes near it.
 #[must_use]
 pub fn default_y_range(snap: &ConverterSnapshot, params: &ConverterParams) -> f64 {
+    if params.source.kind.is_live() {
+        // A live input changes from one moment to the next (and starts silent): show the
+        // whole code range, with the walls at full scale.
+        return 1.15;
+    }
     let peak = snap
         .time
         .analog

@@ -12,7 +12,7 @@ use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample};
 
 use crate::audio::engine::{AudioEngine, CHUNK, Control, EngineRemote, engine};
-use crate::audio::input::{InputBackend, InputInfo, InputStream, push_frames, queue};
+use crate::audio::input::{InputBackend, InputInfo, InputSink, InputStream, queue};
 use crate::audio::output::{Failure, OutputBackend, OutputInfo, OutputStream, SILENT_RATE, StreamHealth};
 
 /// Opens the default device of cpal's default host.
@@ -234,17 +234,39 @@ pub fn input_backend() -> Box<dyn InputBackend> {
     Box::new(Input)
 }
 
+fn input_name(device: &cpal::Device) -> String {
+    device.description().map_or_else(|_| "audio input".to_string(), |d| d.name().to_string())
+}
+
 impl InputBackend for Input {
     fn open_input(&mut self) -> Result<InputStream, String> {
+        self.open_device(None)
+    }
+
+    fn devices(&mut self) -> Vec<String> {
+        let mut names: Vec<String> =
+            cpal::default_host().input_devices().map(|d| d.map(|d| input_name(&d)).collect()).unwrap_or_default();
+        names.dedup();
+        names
+    }
+
+    fn open_device(&mut self, wanted: Option<&str>) -> Result<InputStream, String> {
         let host = cpal::default_host();
-        let device = host.default_input_device().ok_or_else(|| "no audio input device found".to_string())?;
-        let name = device.description().map_or_else(|_| "audio input".to_string(), |d| d.name().to_string());
+        let device = match wanted {
+            None => host.default_input_device().ok_or_else(|| "no audio input device found".to_string())?,
+            Some(w) => host
+                .input_devices()
+                .map_err(|e| format!("cannot list audio inputs: {e}"))?
+                .find(|d| input_name(d) == w)
+                .ok_or_else(|| format!("no audio input called '{w}' (it may have been unplugged)"))?,
+        };
+        let name = input_name(&device);
         let supported = device.default_input_config().map_err(|e| format!("no usable audio input ({name}: {e})"))?;
         let config = supported.config();
         let rate = config.sample_rate;
         let channels = config.channels;
         let health = Arc::new(StreamHealth::default());
-        let (producer, consumer) = queue(f64::from(rate));
+        let (sink, queues) = queue(f64::from(rate));
         let build = match supported.sample_format() {
             SampleFormat::F32 => build_input::<f32>,
             SampleFormat::I16 => build_input::<i16>,
@@ -256,17 +278,17 @@ impl InputBackend for Input {
             other => return Err(format!("{name}: unsupported input sample format {other}")),
         };
         let stream =
-            build(&device, config, producer, &health).map_err(|e| format!("cannot open audio input ({name}: {e})"))?;
+            build(&device, config, sink, &health).map_err(|e| format!("cannot open audio input ({name}: {e})"))?;
         stream.play().map_err(|e| format!("cannot start audio input ({name}: {e})"))?;
         let info = InputInfo { name, rate: f64::from(rate), channels };
-        Ok(InputStream::new(info, health, consumer, Box::new(stream)))
+        Ok(InputStream::new(info, health, queues, Box::new(stream)))
     }
 }
 
 fn build_input<T>(
     device: &cpal::Device,
     config: cpal::StreamConfig,
-    mut producer: rtrb::Producer<f32>,
+    mut sink: InputSink,
     health: &Arc<StreamHealth>,
 ) -> Result<cpal::Stream, cpal::Error>
 where
@@ -287,7 +309,7 @@ where
                 for (o, &x) in scratch[..n].iter_mut().zip(chunk) {
                     *o = <f32 as FromSample<T>>::from_sample_(x);
                 }
-                push_frames(&mut producer, &data_health, &scratch[..n], channels);
+                sink.push_frames(&data_health, &scratch[..n], channels);
             }
         },
         move |err: cpal::Error| note_error(&error_health, &err),
