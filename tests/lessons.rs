@@ -70,6 +70,7 @@ fn every_lesson_file_loads_and_covers_the_topics() {
         "loudness-normalization",
         "meters-and-broadcast",
         "capstone",
+        "your-voice",
     ] {
         assert!(lib.get(id).is_some(), "no lesson '{id}'");
     }
@@ -462,6 +463,27 @@ fn every_lesson_passes_lessons_check_verify() {
     assert!(stdout.contains("one who guesses does not"), "listening goals are simulated: {stdout}");
 }
 
+/// The lesson on the student's own voice, checked without a microphone: each goal on the take
+/// is unmet by a take of the simulated talker at the step's controls and met by one after its
+/// solution (the preamp and word length the step's solution sets), every stated figure holds
+/// on it, and before any take the goal reads "record a take first" and is unmet.
+#[test]
+fn the_voice_lesson_is_checked_on_a_simulated_take() {
+    use headroom_lab::lesson::measure::{SimState, measure_for};
+    let lib = library();
+    let l = lib.get("your-voice").expect("your-voice");
+    let goals: Vec<usize> = (0..l.steps.len()).filter(|&i| l.steps[i].goal.is_some()).collect();
+    assert_eq!(goals, [0, 1, 2, 3]);
+    for &i in &goals {
+        let c = check_step_on_model(l, i).expect("checked");
+        assert!(c.ok() && c.has_goal && !c.met_on_entry && c.met_by_solution, "step {}: {c:#?}", i + 1);
+    }
+    let (_, goal) = l.steps[0].goal.as_ref().expect("a goal");
+    let m = measure_for(&SimState::default(), 1.0, goal.quantities().into_iter()).expect("reads");
+    let o = goal.evaluate(&m);
+    assert!(!o.met && o.atoms.iter().all(|a| a.value.contains("record a take first")), "{o:?}");
+}
+
 #[test]
 fn lessons_check_names_a_mistake() {
     let out = run_cli(&lessons_dir(), false);
@@ -534,6 +556,9 @@ fn the_corrected_statements_hold_on_the_model() {
     );
     // Make-up gain reveals the signal-to-noise ratio lost when recording low.
     fact("tracking", 2, "master.noise_floor_dbfs within 1.5 of -69", "about -69 dBFS");
+    // The converter's own error, LSB / sqrt(12): -149.3 dBFS at 24 bits, -77 dBFS at 12, on a take.
+    fact("your-voice", 2, "take.error_rms_dbfs within 0.5 of -149.3", "about -149 dBFS");
+    fact("your-voice", 3, "take.error_rms_dbfs within 0.3 of -77", "about -77 dBFS");
     // Mastering: the drive as set up, and the PLR numbers.
     fact("mastering", 0, "master.lufs_integrated within 0.3 of -22.6", "-22.6 LUFS");
     // One tracking target throughout: -12 to -6 dBFS.

@@ -345,3 +345,77 @@ fn teacher_notes_show_in_classroom_mode() {
     let _ = h.get_by_label_contains("Answer: 14100 Hz.");
     std::fs::remove_dir_all(&data).ok();
 }
+
+/// What the app does when the student presses Stop on the input track (`app::input`): the take,
+/// recorded through the track's preamp and ADC from a test input, becomes the last take the
+/// lesson's goals read. The input delivers `secs` of a 1 kHz tone peaking at -30 dBFS, with a
+/// pause of 1 s (digital silence) in the middle.
+fn record_take(h: &mut Harness<'_, Student>, data: &std::path::Path, secs: usize) {
+    use headroom_lab::audio::input::{InputBackend, InputStream, feed};
+    use headroom_lab::sim::input_track::InputTrack;
+    struct Once(Option<InputStream>);
+    impl InputBackend for Once {
+        fn open_input(&mut self) -> Result<InputStream, String> {
+            self.0.take().ok_or_else(|| "gone".to_string())
+        }
+    }
+    let (mut tx, _health, stream) = feed("test input", 48_000.0);
+    let mut track = InputTrack::open(&mut Once(Some(stream)), h.state().ui.chain.input);
+    track.start_recording();
+    let amp = headroom_lab::units::db_to_amp(-30.0) as f32;
+    for second in 0..secs {
+        let pause = second == secs / 2;
+        for n in 0..48_000 {
+            let x = if pause { 0.0 } else { amp * (std::f32::consts::TAU * (n % 48) as f32 / 48.0).sin() };
+            let _ = tx.push(x);
+        }
+        track.pump();
+    }
+    let take = track.stop_recording(&data.join("takes"), &format!("t{secs}")).expect("written");
+    h.state_mut().ui.chain.last_take = Some(take.stats);
+    h.run();
+    h.run();
+}
+
+/// The lesson on the student's own voice: its goal waits for a take ("record a take first"),
+/// then reads the take the input track recorded, condition by condition, with its values; a
+/// take too short or too quiet leaves it open, one in the zone reaches it. The next step's
+/// prediction comes before its goal, which the last take does not meet.
+#[test]
+fn a_students_own_take_meets_the_voice_lessons_goal() {
+    let data = temp("your-voice");
+    let mut h = harness(&data, &shipped());
+    open_lesson(&mut h, "Track your own voice");
+    assert_eq!(step(&h), 0);
+    assert_eq!(h.state().ui.chain.input.preamp_db, 0.0, "the step sets the preamp to 0 dB");
+    // Each of the goal's three conditions says why it is unmet.
+    assert_eq!(h.query_all_by_label_contains("now — (record a take first)").count(), 3);
+    assert!(!goal_met(&h));
+
+    // At 0 dB of preamp the tone peaks at -30 dBFS: below the zone.
+    record_take(&mut h, &data, 6);
+    let _ = h.get_by_label_contains("now -30.00 dBFS");
+    assert!(!goal_met(&h));
+    // +22 dB of preamp (the input track's Pre): -8 dBFS, but a take of 3 s is too short.
+    h.state_mut().ui.chain.input.preamp_db = 22.0;
+    record_take(&mut h, &data, 3);
+    let _ = h.get_by_label_contains("now -8.00 dBFS");
+    let _ = h.get_by_label("now 3");
+    assert!(!goal_met(&h));
+    record_take(&mut h, &data, 6);
+    assert!(goal_met(&h), "a 6 s take peaking at -8 dBFS without a clip");
+    let _ = h.get_by_label("reached");
+
+    h.get_by_label_contains("A louder syllable in the next take needs room").click_accesskit();
+    h.run();
+    h.get_by_label("Answer").click_accesskit();
+    h.run();
+    h.get_by_label("Next").click_accesskit();
+    h.run();
+    // 2. Too hot: a prediction first, the meters hidden; the good take does not meet its goal.
+    assert_eq!(step(&h), 1);
+    let _ = h.get_by_label_contains("Answer the prediction first");
+    assert!(h.state().ui.chain.hidden.contains(View::Meters));
+    assert!(!goal_met(&h));
+    std::fs::remove_dir_all(&data).ok();
+}

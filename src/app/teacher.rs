@@ -152,6 +152,8 @@ fn measured_now(ui: &UiState, converter: &ConverterSnapshot, chain: Option<&Chai
             converter: ui.0.converter.params.clone(),
             scene: ui.0.chain.scene.clone(),
             listening: None,
+            input: ui.0.chain.input,
+            take: ui.0.chain.last_take,
         },
         converter: Some(converter.clone()),
         desk: chain.map(|c| c.readout.clone()),

@@ -601,6 +601,8 @@ fn test_one(test: &Test, v: &Value, r: &dyn Reader, track: Option<usize>) -> boo
 fn show(v: &Value, unit: Unit) -> String {
     match v {
         Value::Num(_) if !unit.suffix().is_empty() => format!("{v} {}", unit.suffix()),
+        // Why it cannot be measured: "— (record a take first)".
+        Value::Missing(why) => format!("{v} ({why})"),
         _ => v.to_string(),
     }
 }

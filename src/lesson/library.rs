@@ -262,6 +262,10 @@ fn check_step(
     check: &mut StepCheck,
 ) -> Result<(), String> {
     let secs = step.measure_secs.unwrap_or(DESK_SECS);
+    let takes = quantities.iter().any(|q| matches!(q, Quantity::Take(_)));
+    if takes {
+        record_simulated_take(state)?;
+    }
     let entry = measure_for(state, secs, quantities.iter().copied())?;
     for (text, f) in &step.facts {
         check.facts.push(fact(text, f, &entry));
@@ -277,6 +281,9 @@ fn check_step(
     check.met_on_entry = goal.evaluate(&entry).met;
     let mut solved = state.clone();
     step.apply_solution(&mut solved)?;
+    if takes {
+        record_simulated_take(&mut solved)?;
+    }
     let mut after = measure_for(&solved, secs, quantities.iter().copied())?;
     if step.is_listening() {
         let test = solved.listening.as_ref().map(|l| l.test.clone()).unwrap_or_default();
@@ -316,6 +323,13 @@ fn check_step(
         check.facts.push(fact(text, f, &after));
     }
     *state = solved;
+    Ok(())
+}
+
+/// A take of the simulated talker at the input track's controls, as the student would record
+/// one after entering a step or applying its solution (there is no microphone here).
+fn record_simulated_take(state: &mut SimState) -> Result<(), String> {
+    state.take = Some(crate::lesson::simulated_take::simulated_take(state.input)?);
     Ok(())
 }
 

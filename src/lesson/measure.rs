@@ -5,6 +5,7 @@
 use crate::chain::band::LOOP_SECS;
 use crate::chain::engine::{Chain, ChainReadout, StageId};
 use crate::chain::scene::{BusFormat, Scene};
+use crate::dsp::capture::CaptureStats;
 use crate::dsp::codec::CodecQuality;
 use crate::dsp::converter::ConverterParams;
 use crate::dsp::filter::AaFilterKind;
@@ -13,8 +14,11 @@ use crate::dsp::reconstruct::Reconstruction;
 use crate::dsp::resample::SrcQuality;
 use crate::dsp::source::SourceKind;
 use crate::lesson::expr::{Assignment, Operand, Reader, Value};
-use crate::lesson::quantity::{AbxQ, ConvQ, DeskQ, MeterQ, Quantity, Scope, StageSel, TrackSel, TrackSetting};
+use crate::lesson::quantity::{
+    AbxQ, ConvQ, DeskQ, InputQ, MeterQ, Quantity, Scope, StageSel, TakeQ, TrackSel, TrackSetting,
+};
 use crate::sim::converter_view::{ConverterLab, ConverterSnapshot, ViewSettings};
+use crate::sim::input_track::InputControls;
 
 /// The score of the blind test a lesson step set up: what the student has heard so far.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,8 +31,8 @@ pub struct Listening {
     pub correct: u32,
 }
 
-/// What the simulator is set to: the screen and both screens' settings, and the score of the
-/// step's blind test.
+/// What the simulator is set to: the screen and both screens' settings, the input track's
+/// controls and its last take, and the score of the step's blind test.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimState {
     /// The screen on show.
@@ -39,11 +43,24 @@ pub struct SimState {
     pub scene: Scene,
     /// The step's blind test, when one runs.
     pub listening: Option<Listening>,
+    /// The desk's input track: preamp and word length.
+    pub input: InputControls,
+    /// What the last take recorded on the input track measured (none: no take yet). In the
+    /// app the student's own; `lessons check --verify` records a simulated talker instead
+    /// (`lesson::simulated_take`).
+    pub take: Option<CaptureStats>,
 }
 
 impl Default for SimState {
     fn default() -> Self {
-        Self { screen: Scope::Converter, converter: ConverterParams::default(), scene: Scene::band(), listening: None }
+        Self {
+            screen: Scope::Converter,
+            converter: ConverterParams::default(),
+            scene: Scene::band(),
+            listening: None,
+            input: InputControls::default(),
+            take: None,
+        }
     }
 }
 
@@ -181,7 +198,21 @@ impl SimState {
                 }
                 s.validate().map_err(|(f, m)| format!("{f}: {m}"))
             }
-            Quantity::LevelAt(_) | Quantity::Meter(..) | Quantity::Abx(_) => Err("a measurement cannot be set".into()),
+            Quantity::Input(i) => {
+                match i {
+                    InputQ::Preamp => self.input.preamp_db = need(num(v))?,
+                    InputQ::Bits => self.input.bits = bits(v)?,
+                }
+                let (lo, hi) = crate::dsp::capture::PREAMP_RANGE_DB;
+                if (lo..=hi).contains(&self.input.preamp_db) {
+                    Ok(())
+                } else {
+                    Err(format!("the input's preamp gain must be between {lo} and {hi} dB"))
+                }
+            }
+            Quantity::LevelAt(_) | Quantity::Meter(..) | Quantity::Abx(_) | Quantity::Take(_) => {
+                Err("a measurement cannot be set".into())
+            }
         }
     }
 
@@ -266,7 +297,9 @@ impl SimState {
                     DeskQ::Clips | DeskQ::LimiterGr | DeskQ::CompressorGr => return None,
                 }
             }
-            Quantity::LevelAt(_) | Quantity::Meter(..) | Quantity::Abx(_) => return None,
+            Quantity::Input(InputQ::Preamp) => Value::Num(self.input.preamp_db),
+            Quantity::Input(InputQ::Bits) => bits_value(self.input.bits),
+            Quantity::LevelAt(_) | Quantity::Meter(..) | Quantity::Abx(_) | Quantity::Take(_) => return None,
         })
     }
 }
@@ -319,6 +352,10 @@ pub fn measure_for<'a>(
 pub fn measure(state: &SimState, desk_secs: f64) -> Result<Measured, String> {
     match state.screen {
         Scope::Converter => {
+            if state.converter.source.kind.is_live() {
+                // The checks run on the model, which has no microphone.
+                return Err("a goal cannot measure the live input; it measures the model's signals".into());
+            }
             let mut lab = ConverterLab::new(&state.converter)?;
             let view = ViewSettings {
                 time_span_secs: ViewSettings::default_span_secs(&state.converter),
@@ -496,10 +533,37 @@ impl Measured {
     }
 }
 
+/// What a goal on a take reads before there is one.
+pub const NO_TAKE: &str = "record a take first";
+
+/// A reading of a take's measurements.
+#[must_use]
+pub fn take_value(take: Option<&CaptureStats>, q: TakeQ) -> Value {
+    let Some(t) = take else { return Value::Missing(NO_TAKE.into()) };
+    let floor = t.noise_floor_dbfs;
+    match q {
+        TakeQ::SamplePeak => Value::Num(t.peak_dbfs),
+        TakeQ::TruePeak => Value::Num(t.true_peak_dbtp),
+        TakeQ::Clipped => Value::Num(t.clipped_samples as f64),
+        TakeQ::NoiseFloor => opt(floor, "the take is empty"),
+        // Digital silence in the pauses has no level to stand above.
+        TakeQ::PeakToNoise => match floor {
+            Some(f) if f > crate::units::FLOOR_DB => Value::Num(t.peak_dbfs - f),
+            Some(_) => Value::Missing("the pauses are digital silence".into()),
+            None => Value::Missing("the take is empty".into()),
+        },
+        TakeQ::ErrorRms => Value::Num(t.error_rms_dbfs),
+        TakeQ::InputPeak => Value::Num(t.input_peak_dbfs),
+        TakeQ::Duration => Value::Num(t.duration_secs()),
+    }
+}
+
 impl Reader for Measured {
     fn read(&self, q: &Quantity) -> Value {
-        if let Quantity::Abx(a) = q {
-            return self.abx_value(*a);
+        match q {
+            Quantity::Abx(a) => return self.abx_value(*a),
+            Quantity::Take(t) => return take_value(self.state.take.as_ref(), *t),
+            _ => {}
         }
         if let Some(v) = self.state.setting(q) {
             return v;
@@ -530,6 +594,17 @@ mod tests {
         let o = g.evaluate(&m);
         assert!(o.met, "{o:?}");
         assert!(s.apply(&parse_assignment("sample_rate = 500").expect("parses")).is_err(), "out of range");
+    }
+
+    /// A step may put the student on the live input, but a goal cannot measure it: the
+    /// checks run on the model, which has no microphone.
+    #[test]
+    fn live_input_can_be_set_but_not_measured() {
+        let mut s = SimState::default();
+        s.apply(&parse_assignment("signal = live-input").expect("parses")).expect("applies");
+        assert!(s.converter.source.kind.is_live());
+        let e = measure(&s, 1.0).expect_err("not measured");
+        assert!(e.contains("live input"), "{e}");
     }
 
     fn read(s: &SimState, q: &str) -> f64 {
@@ -567,6 +642,49 @@ mod tests {
         let mean = |r: &str| read(&state(&["bits = 8", r]), "error_mean_lsb");
         let (t, r) = (mean("rounding = truncate"), mean("rounding = round"));
         assert!((t + 0.5).abs() < 0.05 && r.abs() < 0.05, "truncate {t}, round {r}");
+    }
+
+    /// Goals on a take read what the tracking stage measured of it: 1 s of a -20 dBFS tone and
+    /// 1 s of a -70 dBFS one (997 Hz) (the "pause") through +10 dB at 24 bits peak at -10 dBFS, with a
+    /// noise floor of -70 + 10 - 3.01 dBFS (a sine's RMS) and so 53.01 dB between them; no take
+    /// yet reads "record a take first" and meets nothing.
+    #[test]
+    fn take_quantities_read_the_last_take_and_wait_for_one() {
+        use crate::dsp::capture::{Capture, CaptureSettings};
+        let rate = 48_000.0;
+        let tone = |dbfs: f64| {
+            (0..48_000)
+                .map(move |n| crate::units::db_to_amp(dbfs) * (std::f64::consts::TAU * 997.0 * n as f64 / rate).sin())
+        };
+        let input: Vec<f64> = tone(-20.0).chain(tone(-70.0)).collect();
+        let settings = CaptureSettings { preamp_db: 10.0, bit_depth: BitDepth::Fixed(24), sample_rate_hz: rate };
+        let mut c = Capture::new(rate, settings);
+        c.process(&input, &mut Vec::new());
+        let mut s = state(&["input.preamp_db = 10 dB", "input.bits = 24"]);
+        assert_eq!(s.input, InputControls { preamp_db: 10.0, bits: BitDepth::Fixed(24), ..InputControls::default() });
+        let goal = parse_goal("take.sample_peak_dbfs in -12..-6 and take.clipped_samples == 0").expect("parses");
+        let m = measure_for(&s, 1.0, goal.quantities().into_iter()).expect("reads");
+        let o = goal.evaluate(&m);
+        assert!(!o.met && o.atoms.iter().all(|a| a.value == "— (record a take first)"), "{o:?}");
+        s.take = Some(c.finish());
+        let m = measure_for(&s, 1.0, goal.quantities().into_iter()).expect("reads");
+        assert!(goal.evaluate(&m).met);
+        let read = |q: &str| match m.read(parse_goal(&format!("{q} > 0")).expect("parses").quantities()[0]) {
+            Value::Num(x) => x,
+            other => panic!("{q}: {other:?}"),
+        };
+        assert!((read("take.sample_peak_dbfs") + 10.0).abs() < 1e-3);
+        assert!((read("take.input_peak_dbfs") + 20.0).abs() < 1e-3);
+        assert!((read("take.noise_floor_dbfs") + 63.0103).abs() < 0.01);
+        assert!((read("take.peak_to_noise_db") - 53.0103).abs() < 0.01);
+        assert!((read("take.duration_secs") - 2.0).abs() < 1e-9);
+        assert_eq!(read("take.clipped_samples"), 0.0);
+        // The true peak of a 997 Hz tone at 48 kHz lies within 0.02 dB of its sample peak.
+        assert!((read("take.true_peak_dbtp") + 10.0).abs() < 0.02);
+        // 24-bit rounding: LSB 2^-23 / sqrt(12), -149.3 dBFS.
+        assert!((read("take.error_rms_dbfs") + 149.26).abs() < 0.2, "{}", read("take.error_rms_dbfs"));
+        assert!(s.apply(&parse_assignment("input.preamp_db = 70 dB").expect("parses")).is_err(), "out of range");
+        assert!(parse_assignment("take.clipped_samples = 0").is_err(), "a take's reading cannot be set");
     }
 
     /// The staircase departs from the analog input by far more than the band-limited curve.

@@ -150,8 +150,18 @@ pub enum ConvQ {
     ErrorMeanLsb,
 }
 
-const SIGNALS: &[&str] =
-    &["sine", "square", "sawtooth", "triangle", "white-noise", "pink-noise", "sweep", "two-tone", "impulse"];
+const SIGNALS: &[&str] = &[
+    "sine",
+    "square",
+    "sawtooth",
+    "triangle",
+    "white-noise",
+    "pink-noise",
+    "sweep",
+    "two-tone",
+    "impulse",
+    "live-input",
+];
 const FILTERS: &[&str] = &["off", "gentle", "steep"];
 const ROUNDINGS: &[&str] = &["round", "truncate"];
 const DITHERS: &[&str] = &["none", "rpdf", "tpdf"];
@@ -369,6 +379,64 @@ pub const ABX_QUANTITIES: &[Entry<AbxQ>] = &[
     e("abx.p", AbxQ::P, Unit::Plain, false, "the chance of scoring at least this well by guessing"),
 ];
 
+/// A measurement of the last take recorded on the desk's input track.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(missing_docs, reason = "each is described in TAKE_QUANTITIES")]
+pub enum TakeQ {
+    SamplePeak,
+    TruePeak,
+    Clipped,
+    NoiseFloor,
+    PeakToNoise,
+    ErrorRms,
+    InputPeak,
+    Duration,
+}
+
+/// Every reading of the last take.
+pub const TAKE_QUANTITIES: &[Entry<TakeQ>] = &[
+    e("take.sample_peak_dbfs", TakeQ::SamplePeak, Unit::Level("dBFS"), false, "the take's highest sample"),
+    e("take.true_peak_dbtp", TakeQ::TruePeak, Unit::Level("dBTP"), false, "the take's true peak"),
+    e("take.clipped_samples", TakeQ::Clipped, Unit::Plain, false, "samples the ADC clipped during the take"),
+    e(
+        "take.noise_floor_dbfs",
+        TakeQ::NoiseFloor,
+        Unit::Level("dBFS"),
+        false,
+        "RMS of the take's quietest 400 ms (the pauses between words)",
+    ),
+    e(
+        "take.peak_to_noise_db",
+        TakeQ::PeakToNoise,
+        Unit::Level("dB"),
+        false,
+        "the sample peak minus the noise floor: how far the loudest moment stands above the hiss",
+    ),
+    e(
+        "take.error_rms_dbfs",
+        TakeQ::ErrorRms,
+        Unit::Level("dBFS"),
+        false,
+        "RMS of the error the ADC's quantizer added over the take",
+    ),
+    e("take.input_peak_dbfs", TakeQ::InputPeak, Unit::Level("dBFS"), false, "the input's peak before the preamp"),
+    e("take.duration_secs", TakeQ::Duration, Unit::Plain, false, "the take's length in seconds"),
+];
+
+/// A setting of the desk's input track.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(missing_docs, reason = "each is described in INPUT_SETTINGS")]
+pub enum InputQ {
+    Preamp,
+    Bits,
+}
+
+/// Every setting of the input track.
+pub const INPUT_SETTINGS: &[Entry<InputQ>] = &[
+    e("input.preamp_db", InputQ::Preamp, Unit::Level("dB"), true, "the input track's preamp gain"),
+    e("input.bits", InputQ::Bits, Unit::Bits, true, "the input track's ADC word length (or float)"),
+];
+
 /// Which track(s).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TrackSel {
@@ -429,6 +497,10 @@ pub enum Quantity {
     Desk(DeskQ),
     /// A reading of the step's blind test (on either screen).
     Abx(AbxQ),
+    /// A measurement of the last take of the desk's input track.
+    Take(TakeQ),
+    /// A setting of the desk's input track.
+    Input(InputQ),
 }
 
 impl Quantity {
@@ -453,18 +525,18 @@ impl Quantity {
     #[must_use]
     pub fn is_measured(&self) -> bool {
         match self {
-            Self::Conv(ConvQ::Nyquist) | Self::Track(..) => false,
+            Self::Conv(ConvQ::Nyquist) | Self::Track(..) | Self::Input(_) => false,
             Self::Conv(q) => !find(CONVERTER_QUANTITIES, |x| x.which == *q).settable,
-            Self::LevelAt(_) | Self::Meter(..) | Self::Abx(_) => true,
+            Self::LevelAt(_) | Self::Meter(..) | Self::Abx(_) | Self::Take(_) => true,
             Self::Desk(d) => !find(DESK_QUANTITIES, |x| x.which == *d).settable,
         }
     }
 
-    /// Whether reading it needs a render of the model (a blind test's score or a setting
-    /// does not).
+    /// Whether reading it needs a render of the model (a blind test's score, a take's
+    /// measurements or a setting do not).
     #[must_use]
     pub fn needs_model(&self) -> bool {
-        self.is_measured() && !matches!(self, Self::Abx(_))
+        self.is_measured() && !matches!(self, Self::Abx(_) | Self::Take(_))
     }
 
     /// Its unit.
@@ -477,6 +549,8 @@ impl Quantity {
             Self::Track(_, s) => find(TRACK_SETTINGS, |x| x.which == *s).unit,
             Self::Desk(d) => find(DESK_QUANTITIES, |x| x.which == *d).unit,
             Self::Abx(a) => find(ABX_QUANTITIES, |x| x.which == *a).unit,
+            Self::Take(t) => find(TAKE_QUANTITIES, |x| x.which == *t).unit,
+            Self::Input(i) => find(INPUT_SETTINGS, |x| x.which == *i).unit,
         }
     }
 
@@ -485,7 +559,8 @@ impl Quantity {
     pub fn settable(&self) -> bool {
         match self {
             Self::Conv(q) => find(CONVERTER_QUANTITIES, |x| x.which == *q).settable,
-            Self::LevelAt(_) | Self::Meter(..) | Self::Abx(_) => false,
+            Self::LevelAt(_) | Self::Meter(..) | Self::Abx(_) | Self::Take(_) => false,
+            Self::Input(_) => true,
             Self::Track(sel, _) => *sel != TrackSel::Every,
             Self::Desk(d) => find(DESK_QUANTITIES, |x| x.which == *d).settable,
         }
@@ -602,6 +677,9 @@ pub fn resolve(segments: &[Segment]) -> Result<Quantity, String> {
                 _ => Err(format!("`{written}`: write track(NAME).SETTING or track(NAME).adc|plugin|out.METER")),
             }
         }
+        (group @ ("take" | "input"), 2) if segments.iter().all(plain) => {
+            input_track(group, &segments[1].word, &written)
+        }
         ("abx", 2) if segments.iter().all(plain) => {
             let full = format!("abx.{}", segments[1].word);
             ABX_QUANTITIES
@@ -643,6 +721,27 @@ pub fn resolve(segments: &[Segment]) -> Result<Quantity, String> {
         }
         _ => Err(format!("unknown quantity `{written}`")),
     }
+}
+
+/// A setting of the input track (`input.NAME`) or a reading of its last take (`take.NAME`).
+fn input_track(group: &str, word: &str, written: &str) -> Result<Quantity, String> {
+    let full = format!("{group}.{word}");
+    let found = if group == "take" {
+        TAKE_QUANTITIES.iter().find(|x| x.name == full).map(|x| Quantity::Take(x.which))
+    } else {
+        INPUT_SETTINGS.iter().find(|x| x.name == full).map(|x| Quantity::Input(x.which))
+    };
+    found.ok_or_else(|| {
+        let all = TAKE_QUANTITIES.iter().map(|x| x.name).chain(INPUT_SETTINGS.iter().map(|x| x.name));
+        match closest(&full, all) {
+            Some(near) => format!("unknown quantity `{written}` (did you mean `{near}`?)"),
+            None => format!(
+                "unknown quantity `{written}`: the input track has {}; its last take {}",
+                names(INPUT_SETTINGS),
+                names(TAKE_QUANTITIES)
+            ),
+        }
+    })
 }
 
 fn meter(word: &str, written: &str) -> Result<MeterQ, String> {
@@ -741,5 +840,16 @@ mod tests {
         let err = resolve(&[seg("sample_rte", None)]).unwrap_err();
         assert!(err.ends_with("(did you mean `sample_rate`?)"), "{err}");
         assert!(resolve(&[seg("track", Some(Arg::Word("Drums".into()))), seg("tap", None), seg("x", None)]).is_err());
+        // The input track: its settings are set, its take's readings are outcomes read without
+        // a render of the model.
+        let peak = resolve(&[seg("take", None), seg("sample_peak_dbfs", None)]).expect("take peak");
+        assert_eq!(peak, Quantity::Take(TakeQ::SamplePeak));
+        assert!(peak.is_measured() && !peak.needs_model() && !peak.settable() && peak.fits(Scope::Desk));
+        let pre = resolve(&[seg("input", None), seg("preamp_db", None)]).expect("input preamp");
+        assert!(pre.settable() && !pre.is_measured() && pre.unit() == Unit::Level("dB"));
+        let err = resolve(&[seg("take", None), seg("clipped_sample", None)]).unwrap_err();
+        assert!(err.ends_with("(did you mean `take.clipped_samples`?)"), "{err}");
+        let err = resolve(&[seg("take", None), seg("loudness", None)]).unwrap_err();
+        assert!(err.contains("take.noise_floor_dbfs") && err.contains("input.bits"), "{err}");
     }
 }

@@ -87,6 +87,8 @@ pub fn sim_state(app: &AppUi) -> SimState {
             trials: r.abx.trials,
             correct: r.abx.correct,
         }),
+        input: app.chain.input,
+        take: app.chain.last_take,
     }
 }
 
@@ -122,6 +124,7 @@ pub fn set_sim_state(app: &mut AppUi, s: &SimState) {
     if app.chain.scene != s.scene {
         app.chain.scene = s.scene.clone();
     }
+    app.chain.input = s.input;
 }
 
 /// The right answer of `step`'s question when it is measured on the model in `state`.
